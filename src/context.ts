@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+import { Scope } from './scope';
+import type { SqlTally } from './db/sql-counter';
+import { UnitRepository } from './modules/units/unit.repository';
+import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
+import { TenantRepository } from './modules/tenants/tenant.repository';
+import type { Tenant } from './modules/tenants/tenant.entity';
+
+/**
+ * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
+ * its DataLoaders. Loaders live exactly as long as the request, so nothing is cached across
+ * callers and every batch is bounded by what this request asked for.
+ */
+export class RequestContext {
+  readonly requestId: string;
+  readonly units: UnitRepository;
+  readonly loaders: { units: UnitLoaders };
+  private tenantList: Promise<Tenant[]> | null = null;
+  private readonly tenantRepo: TenantRepository;
+
+  constructor(
+    readonly em: EntityManager,
+    readonly scope: Scope,
+    readonly config: AppConfig,
+    readonly logger: Logger,
+    readonly sql: SqlTally,
+    requestId?: string,
+  ) {
+    this.requestId = requestId ?? randomUUID();
+    this.units = new UnitRepository(em, scope);
+    this.tenantRepo = new TenantRepository(em, scope);
+    this.loaders = { units: createUnitLoaders(this.units) };
+  }
+
+  /** The tenants this request may see (one statement per request, then memoized). */
+  tenants(): Promise<Tenant[]> {
+    return (this.tenantList ??= this.tenantRepo.all());
+  }
+
+  async tenantById(id: number): Promise<Tenant | null> {
+    return (await this.tenants()).find((t) => t.id === id) ?? null;
+  }
+
+  async tenantByCode(code: string): Promise<Tenant | null> {
+    return (await this.tenants()).find((t) => t.code === code) ?? null;
+  }
+}
+
+export function createContext(orm: MikroORM, config: AppConfig, logger: Logger, sql: SqlTally, scope = Scope.public(), requestId?: string): RequestContext {
+  return new RequestContext(orm.em.fork({ useContext: false }) as EntityManager, scope, config, logger, sql, requestId);
+}

@@ -1,0 +1,42 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+/**
+ * The embedded store: PGlite (PostgreSQL compiled to WASM, in this process) persisted under a
+ * directory, served on a loopback socket so MikroORM talks to it with its ordinary PostgreSQL
+ * driver. Nothing to install, no server to run.
+ */
+export interface EmbeddedDatabase {
+  url: string;
+  dataDir: string | null;
+  close(): Promise<void>;
+}
+
+/** `dataDir` null means an in-memory database (tests). */
+export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDatabase> {
+  // Both packages are ESM-first; load them lazily so PostgreSQL-only deployments never touch them.
+  const { PGlite: PGliteCtor } = await import('@electric-sql/pglite');
+  const { PGLiteSocketServer: ServerCtor } = await import('@electric-sql/pglite-socket');
+  let location: string | undefined;
+  if (dataDir) {
+    location = resolve(dataDir);
+    mkdirSync(location, { recursive: true });
+  }
+  const db: PGlite = await PGliteCtor.create(location ? { dataDir: location } : {});
+  const server: PGLiteSocketServer = new ServerCtor({ db, host: '127.0.0.1', port: 0 });
+  await server.start();
+  const [host, port] = server.getServerConn().split(':');
+  let closed = false;
+  return {
+    url: `postgresql://postgres@${host}:${port}/postgres`,
+    dataDir: location ?? null,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await server.stop();
+      await db.close();
+    },
+  };
+}

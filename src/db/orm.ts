@@ -1,0 +1,108 @@
+import { MikroORM, Options, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { Logger } from '../logger';
+import { ENTITIES } from './entities';
+import { MIGRATIONS } from '../../migrations';
+import { SqlCountingLogger } from './sql-counter';
+import { startEmbedded, EmbeddedDatabase } from './embedded';
+
+export type StoreKind = 'postgres' | 'embedded';
+
+export interface DatabaseOptions {
+  /** PostgreSQL URL; absent means the embedded database. */
+  url?: string;
+  /** Directory of the embedded database; null for an in-memory one. */
+  dataDir?: string | null;
+  poolSize?: number;
+  logger?: Logger;
+  /** Print every statement through the logger at debug level. */
+  logQueries?: boolean;
+}
+
+export interface Database {
+  orm: MikroORM;
+  kind: StoreKind;
+  /** The URL the pool connects to (for the embedded store, its loopback socket). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** MikroORM options shared by the server, the CLI commands and the tests. */
+export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOptions, 'logger' | 'logQueries'> = {}): Options {
+  const log = opts.logger;
+  return {
+    driver: PostgreSqlDriver,
+    clientUrl: url,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    // Scalars are mapped explicitly (see the entities); no reflection of TS types at runtime.
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    debug: opts.logQueries ? ['query', 'query-params'] : false,
+    loggerFactory: (options) =>
+      new SqlCountingLogger({
+        ...options,
+        writer: (message) => (log ? log.debug({ orm: true }, message) : undefined),
+      }),
+    pool: {
+      min: 0,
+      max: poolSize,
+      // Fail fast when the database is away instead of queueing requests for a minute.
+      acquireTimeoutMillis: 5_000,
+      createTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    },
+    driverOptions: {
+      connection: { connectionTimeoutMillis: 5_000, keepAlive: true },
+    },
+    migrations: {
+      migrationsList: MIGRATIONS,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      tableName: 'mikro_orm_migrations',
+    },
+    schemaGenerator: { disableForeignKeys: false },
+  };
+}
+
+/**
+ * Opens the configured store: PostgreSQL when a URL is given, otherwise the embedded PGlite
+ * database (one connection: PGlite is a single session, so the pool must never hold two).
+ */
+export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url = opts.url;
+  let poolSize = opts.poolSize ?? 10;
+  if (!url) {
+    embedded = await startEmbedded(opts.dataDir === undefined ? './data' : opts.dataDir);
+    url = embedded.url;
+    poolSize = 1;
+  }
+  let orm: MikroORM;
+  try {
+    orm = await MikroORM.init(ormOptions(url, poolSize, opts));
+  } catch (err) {
+    await embedded?.close();
+    throw err;
+  }
+  let closed = false;
+  return {
+    orm,
+    kind: embedded ? 'embedded' : 'postgres',
+    url,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await orm.close(true);
+      await embedded?.close();
+    },
+  };
+}
+
+/** Applies every pending migration; returns the names applied. */
+export async function migrate(orm: MikroORM): Promise<string[]> {
+  const applied = await orm.getMigrator().up();
+  return applied.map((m) => m.name);
+}

@@ -1,0 +1,18 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Tenant } from './tenant.entity';
+import type { Scope } from '../../scope';
+
+/** Tenants are a small reference table: one statement loads those the scope may see. */
+export class TenantRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scope: Scope,
+  ) {}
+
+  async all(): Promise<Tenant[]> {
+    const qb = this.em.getKnex().select('*').from('tenant').orderBy('id');
+    if (this.scope.tenantId !== null) qb.where('id', this.scope.tenantId);
+    const rows: Record<string, unknown>[] = await this.em.execute(qb);
+    return rows.map((row) => this.em.map(Tenant, row));
+  }
+}

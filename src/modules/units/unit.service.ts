@@ -1,0 +1,99 @@
+import type { RequestContext } from '../../context';
+import { BadInputError } from '../../errors';
+import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
+import { OrgUnit } from './org-unit.entity';
+import { UnitLevel } from './unit.enums';
+import { UnitFilter } from './unit.inputs';
+import { UnitKey, UnitListFilter, UUID_RE } from './unit.repository';
+
+const UNITS_CURSOR = 'u';
+const DESCENDANTS_CURSOR = 'd';
+
+function cursorOf(tag: string) {
+  return (u: OrgUnit) => encodeCursor(tag, [u.code, u.id]);
+}
+
+function parseAfter(tag: string, after: string | undefined | null): UnitKey | null {
+  if (after === undefined || after === null) return null;
+  const [code, id] = decodeCursor(tag, after, 2);
+  if (typeof code !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) {
+    throw new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
+  }
+  return { code, id };
+}
+
+function checkId(value: string | undefined, field: string): string | undefined {
+  if (value !== undefined && value !== null && !UUID_RE.test(value)) {
+    throw new BadInputError(`\`${field}\` is not a unit id.`, field);
+  }
+  return value ?? undefined;
+}
+
+/** Reads of the unit hierarchy: argument checks here, SQL in the repository, batching in loaders. */
+export const UnitService = {
+  async unit(ctx: RequestContext, id?: string | null, code?: string | null, tenant?: string | null): Promise<OrgUnit | null> {
+    if (!id && !code) throw new BadInputError('Pass `id` or `code`.', 'id');
+    let tenantId: number | undefined;
+    if (tenant) {
+      const t = await ctx.tenantByCode(tenant);
+      if (!t) return null;
+      tenantId = t.id;
+    }
+    if (id) {
+      const unit = await ctx.loaders.units.byId.load(id);
+      if (!unit) return null;
+      if (code && unit.code !== code) return null;
+      if (tenantId !== undefined && unit.tenantId !== tenantId) return null;
+      return unit;
+    }
+    const found = await ctx.units.findByCode(code!, tenantId);
+    if (found.length > 1) {
+      throw new BadInputError(`Code ${code} names units in several tenants; pass \`tenant\` too.`, 'code');
+    }
+    if (found[0]) ctx.loaders.units.byId.prime(found[0].id, found[0]);
+    return found[0] ?? null;
+  },
+
+  async units(ctx: RequestContext, filter: UnitFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<OrgUnit>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(UNITS_CURSOR, after);
+    const f: UnitListFilter = {
+      level: filter?.level,
+      kind: filter?.kind,
+      parentId: checkId(filter?.parentId, 'filter.parentId'),
+      ancestorId: checkId(filter?.ancestorId, 'filter.ancestorId'),
+      search: filter?.search,
+    };
+    if (filter?.tenant) {
+      const t = await ctx.tenantByCode(filter.tenant);
+      // An unknown (or invisible) tenant matches nothing: -1 is no tenant's id.
+      f.tenantId = t ? t.id : -1;
+    }
+    const rows = await ctx.units.list(f, first, key);
+    for (const row of rows) ctx.loaders.units.byId.prime(row.id, row);
+    return toConnection(rows, first, cursorOf(UNITS_CURSOR), () => ctx.units.count(f));
+  },
+
+  async parent(ctx: RequestContext, unit: OrgUnit): Promise<OrgUnit | null> {
+    return unit.parentId ? ctx.loaders.units.byId.load(unit.parentId) : null;
+  },
+
+  async children(ctx: RequestContext, unit: OrgUnit, level: UnitLevel | null): Promise<OrgUnit[]> {
+    return ctx.loaders.units.children.load({ parentId: unit.id, level });
+  },
+
+  /** Root first, parent last; read from the materialized path, so one batched lookup. */
+  async ancestors(ctx: RequestContext, unit: OrgUnit): Promise<OrgUnit[]> {
+    const ids = unit.path.split('/').filter(Boolean);
+    ids.pop();
+    const found = await ctx.loaders.units.byId.loadMany(ids);
+    return found.filter((u): u is OrgUnit => u !== null && !(u instanceof Error));
+  },
+
+  async descendants(ctx: RequestContext, unit: OrgUnit, level: UnitLevel | null, first: number, after?: string | null): Promise<ConnectionResult<OrgUnit>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(DESCENDANTS_CURSOR, after);
+    const rows = await ctx.loaders.units.descendants.load({ rootId: unit.id, level, first, after: key });
+    return toConnection(rows, first, cursorOf(DESCENDANTS_CURSOR), () => ctx.loaders.units.descendantCount.load({ rootId: unit.id, level }));
+  },
+};

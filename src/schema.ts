@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { TenantResolver } from './modules/tenants/tenant.resolver';
+import { UnitResolver } from './modules/units/unit.resolver';
+
+/** Every resolver of the API, in one list. */
+export const RESOLVERS = [TenantResolver, UnitResolver] as const;
+
+let cached: Promise<GraphQLSchema> | null = null;
+
+/** The executable schema, built once from the type-graphql classes. */
+export function getSchema(): Promise<GraphQLSchema> {
+  return (cached ??= buildSchema({
+    resolvers: RESOLVERS,
+    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+  }));
+}
+
+/** The SDL committed as schema.graphql (sorted, so the file only changes when the API does). */
+export async function printSdl(): Promise<string> {
+  return printSchema(lexicographicSortSchema(await getSchema())) + '\n';
+}

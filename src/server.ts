@@ -1,0 +1,128 @@
+import http from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { pinoHttp } from 'pino-http';
+import type { AppConfig } from './config';
+import type { Logger } from './logger';
+import type { Database } from './db/orm';
+import { createContext, RequestContext } from './context';
+import { createErrorFormatter } from './errors';
+import { getSchema } from './schema';
+import { SqlTally, withSqlTally } from './db/sql-counter';
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
+  stop(): Promise<void>;
+}
+
+/** Answers whether the database takes a trivial statement within `timeoutMs`. */
+async function pingDatabase(db: Database, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const ping = db.orm.em.getConnection().execute('select 1 as ok');
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('health check timed out')), timeoutMs);
+    });
+    await Promise.race([ping, timeout]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Builds the HTTP server (express 5: /health, /graphql) and starts listening. */
+export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const development = config.nodeEnv === 'development';
+
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await getSchema(),
+    introspection: config.introspection,
+    includeStacktraceInErrorResponses: development,
+    formatError: createErrorFormatter(logger, development),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse({ contextValue, response }) {
+              // How many SQL statements this operation cost: dashboards and the benchmark read it.
+              response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
+            },
+          };
+        },
+      },
+    ],
+  });
+  await apollo.start();
+
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+
+  app.get('/health', async (_req, res) => {
+    const up = await pingDatabase(db, 2_000);
+    res.status(up ? 200 : 503).json({
+      status: up ? 'ok' : 'unavailable',
+      database: up ? 'up' : 'down',
+      store: db.kind,
+      uptimeSeconds: Math.round(process.uptime()),
+    });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '20mb' }),
+    // Each request runs inside its own SQL tally: every statement it causes is counted there.
+    (req, res, next) => {
+      const tally: SqlTally = { statements: 0 };
+      res.locals.sqlTally = tally;
+      withSqlTally(tally, next);
+    },
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) =>
+        createContext(db.orm, config, logger, res.locals.sqlTally as SqlTally, undefined, String(req.id ?? '')),
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health' });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const address = httpServer.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  let stopping: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}/graphql`,
+    port,
+    httpServer,
+    stop: () =>
+      (stopping ??= (async () => {
+        await apollo.stop(); // drains the HTTP server: in-flight requests finish first
+        await db.close();
+      })()),
+  };
+}
