@@ -1,1 +1,9 @@
-module.exports = { testEnvironment: 'node', transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false }] }, testMatch: ['<rootDir>/test/**/*.test.ts'] };
+/** Jest runs the TypeScript tests through ts-jest (tsc: decorator metadata is needed by type-graphql). */
+module.exports = {
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  // PGlite loads its WASM with a dynamic import: the tests run with --experimental-vm-modules.
+};

@@ -1,7 +1,16 @@
-import { bool, cleanEnv, num, port, str, url, makeValidator, EnvError } from 'envalid';
+import { bool, cleanEnv, num, str, makeValidator, EnvError } from 'envalid';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** A TCP port; 0 asks the OS for a free one (tests). */
+const tcpPort = makeValidator<number>((input) => {
+  const n = Number(input);
+  if (!/^\d+$/.test(String(input).trim()) || !Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new EnvError(`must be a port number 0-65535, got "${input}"`);
+  }
+  return n;
+});
 
 const postgresUrl = makeValidator<string>((input) => {
   let parsed: URL;
@@ -48,7 +57,7 @@ export interface AppConfig {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = true): AppConfig {
   const spec = {
-    PORT: port({ default: 4000 }),
+    PORT: tcpPort({ default: 4000 }),
     HOST: str({ default: '0.0.0.0' }),
     DATABASE_URL: postgresUrl({ default: undefined }),
     DATA_DIR: str({ default: './data' }),

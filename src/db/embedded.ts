@@ -14,8 +14,9 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
-/** `dataDir` null means an in-memory database (tests). */
+/** `dataDir` null or 'memory://' means an in-memory database (tests, throwaway runs). */
 export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDatabase> {
+  if (dataDir === 'memory://') dataDir = null;
   // Both packages are ESM-first; load them lazily so PostgreSQL-only deployments never touch them.
   const { PGlite: PGliteCtor } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer: ServerCtor } = await import('@electric-sql/pglite-socket');

@@ -11,7 +11,7 @@ export type StoreKind = 'postgres' | 'embedded';
 export interface DatabaseOptions {
   /** PostgreSQL URL; absent means the embedded database. */
   url?: string;
-  /** Directory of the embedded database; null for an in-memory one. */
+  /** Directory of the embedded database; null or 'memory://' for an in-memory one. */
   dataDir?: string | null;
   poolSize?: number;
   logger?: Logger;
