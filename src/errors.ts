@@ -49,6 +49,23 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** The first class-validator violation, with its dotted path (`filter.search`). */
+function firstViolation(errors: ValidationErrorLike[] | undefined, prefix = ''): { field?: string; message?: string } {
+  for (const e of errors ?? []) {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    if (e.constraints && Object.keys(e.constraints).length) return { field: path, message: String(Object.values(e.constraints)[0]) };
+    const nested = firstViolation(e.children, path);
+    if (nested.field) return nested;
+  }
+  return {};
+}
+
 const VALIDATION_CODES = new Set<string>([
   ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
   ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
@@ -71,10 +88,9 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
     const code = formatted.extensions?.code as string | undefined;
 
     if (original instanceof ArgumentValidationError) {
-      const first = original.extensions.validationErrors?.[0] as any;
-      const field = first?.property;
+      const { field, message } = firstViolation(original.extensions.validationErrors as ValidationErrorLike[]);
       return {
-        message: first?.constraints ? String(Object.values(first.constraints)[0]) : formatted.message,
+        message: message ?? formatted.message,
         locations: formatted.locations,
         path: formatted.path,
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },

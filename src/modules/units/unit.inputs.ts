@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
-import { IsOptional, Length, Matches, MaxLength, Min } from 'class-validator';
+import { IsOptional, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { UnitKind, UnitLevel } from './unit.enums';
 
 @InputType({ description: 'Filters for `units`; all given conditions must hold.' })
@@ -30,6 +30,8 @@ export class UnitFilter {
 @ArgsType()
 export class UnitsArgs {
   @Field(() => UnitFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
   filter?: UnitFilter;
 
   @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
