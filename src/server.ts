@@ -51,6 +51,8 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     schema: await getSchema(),
     introspection: config.introspection,
     includeStacktraceInErrorResponses: development,
+    // main.ts owns SIGTERM/SIGINT: drain, close the pool, exit once.
+    stopOnTerminationSignals: false,
     formatError: createErrorFormatter(logger, development),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),

@@ -1,0 +1,151 @@
+import { spawn, ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config';
+import { createTestDatabase, TEST_STORE } from '../support/database';
+
+/**
+ * The server as `npm start` runs it: the compiled entry point in a process of its own (`npm test`
+ * builds first). Covers start-up on a fresh store, persistence across restarts, SIGTERM and config errors.
+ */
+const ENTRY = join(__dirname, '../../dist/src/main.js');
+
+interface Proc {
+  child: ChildProcessWithoutNullStreams;
+  lines: any[];
+  port: number;
+  exited: Promise<number | null>;
+}
+
+function run(env: Record<string, string>): Promise<Proc> {
+  const child = spawn(process.execPath, [ENTRY], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+  });
+  const lines: any[] = [];
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}\n${JSON.stringify(lines)}`)), 45_000);
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        try {
+          const parsed = JSON.parse(line);
+          lines.push(parsed);
+          if (parsed.msg === 'API ready') {
+            clearTimeout(timer);
+            resolve({ child, lines, port: Number(new URL(parsed.url).port), exited });
+          }
+        } catch {
+          lines.push(line);
+        }
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}: ${stderr}`));
+    });
+  });
+}
+
+async function post(port: number, query: string) {
+  const res = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
+  return (await res.json()) as any;
+}
+
+const DONE_WHEN = '{ unit(code: "430000") { name children(level: CITY) { code name } } }';
+
+describe('the server process', () => {
+  let dataDir: string;
+  let dbUrl: string | undefined;
+  let dropDb: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'edu-data-'));
+    if (TEST_STORE === 'postgres') {
+      const db = await createTestDatabase();
+      dbUrl = db.url;
+      dropDb = db.drop;
+    }
+  });
+  afterAll(async () => {
+    rmSync(dataDir, { recursive: true, force: true });
+    await dropDb?.();
+  });
+
+  it('starts on a fresh store, serves the demo hierarchy, keeps it across a restart, and stops cleanly on SIGTERM', async () => {
+    const env: Record<string, string> = dbUrl ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir, SEED_SCALE: '0.05' };
+    if (dbUrl) {
+      // PostgreSQL is seeded by `npm run seed`, not by the server: do the same here.
+      const seed = spawn(process.execPath, [join(__dirname, '../../dist/src/cli/seed.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: dbUrl, SEED_SCALE: '0.05', LOG_LEVEL: 'info' } });
+      let out = '';
+      seed.stdout.on('data', (d) => (out += d));
+      expect(await new Promise((r) => seed.on('exit', r))).toBe(0);
+      expect(out).toMatch(/reference units loaded/);
+    }
+    const first = await run(env);
+    const health = await fetch(`http://127.0.0.1:${first.port}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ status: 'ok', store: dbUrl ? 'postgres' : 'embedded' });
+    const body = await post(first.port, DONE_WHEN);
+    expect(body.data.unit.children).toHaveLength(14);
+    expect(body.data.unit.children[0]).toEqual({ code: '430100', name: '长沙市教育局' });
+    if (!dbUrl) expect(first.lines.some((l) => l.msg?.startsWith('demo data loaded'))).toBe(true);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.lines.some((l) => l.msg === 'shutdown complete')).toBe(true);
+
+    const second = await run(env);
+    try {
+      expect(second.lines.some((l) => l.msg?.startsWith('demo data loaded'))).toBe(false);
+      expect(second.lines.some((l) => l.msg === 'migrations applied')).toBe(false);
+      const again = await post(second.port, DONE_WHEN);
+      expect(again.data).toEqual(body.data);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  });
+
+  it('lets an in-flight request finish on SIGTERM', async () => {
+    const env: Record<string, string> = dbUrl ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir };
+    const p = await run(env);
+    const big = '{ units(first: 500) { totalCount edges { node { code ancestors { code } descendants(first: 20) { totalCount } } } } }';
+    const pending = post(p.port, big);
+    await new Promise((r) => setTimeout(r, 5));
+    p.child.kill('SIGTERM');
+    const body = await pending;
+    expect(body.errors).toBeUndefined();
+    expect(body.data.units.edges).toHaveLength(500);
+    expect(await p.exited).toBe(0);
+  });
+
+  it('refuses a bad variable at start with one line naming it', async () => {
+    for (const [name, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x'], ['LOG_LEVEL', 'loud'], ['MAX_PAGE_SIZE', '-3']]) {
+      const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', [name]: value } });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      const code = await new Promise((r) => child.on('exit', r));
+      expect(code).toBe(78);
+      const lines = err.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^Invalid configuration: ${name}: `));
+    }
+  });
+
+  it('validates configuration with defaults', () => {
+    const c = loadConfig({}, false);
+    expect(c).toMatchObject({ port: 4000, dataDir: './data', logLevel: 'info', maxPageSize: 500, databaseUrl: undefined });
+    expect(() => loadConfig({ SEED_SCALE: '0' }, false)).toThrow(/SEED_SCALE/);
+  });
+});
