@@ -55,6 +55,13 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
     },
     driverOptions: {
       connection: { connectionTimeoutMillis: 5_000, keepAlive: true },
+      // Knex's own warnings (e.g. a connection cut under it) go to the structured log, not the console.
+      log: {
+        warn: (m: unknown) => log?.warn({ knex: m }, 'database driver warning'),
+        error: (m: unknown) => log?.error({ knex: m }, 'database driver error'),
+        deprecate: (m: unknown) => log?.debug({ knex: m }, 'database driver deprecation'),
+        debug: (m: unknown) => log?.debug({ knex: m }, 'database driver debug'),
+      },
     },
     migrations: {
       migrationsList: MIGRATIONS,
