@@ -3,7 +3,7 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
 import { startServer, RunningServer } from './server';
-import { seedReferenceUnits } from './modules/units/unit.seed';
+import { seedReference } from './seed';
 
 export interface App {
   db: Database;
@@ -34,7 +34,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<App> 
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
     if (db.kind === 'embedded' && config.seedOnEmpty && (await isEmpty(db))) {
       const started = Date.now();
-      const result = await seedReferenceUnits(db.orm.em.fork(), { scale: config.seedScale });
+      const result = await seedReference(db.orm.em.fork(), { scale: config.seedScale });
       logger.info({ ...result, ms: Date.now() - started }, 'demo data loaded into the empty embedded database');
     }
     const server = await startServer(config, db, logger);

@@ -8,6 +8,7 @@ import { UnitRepository } from './modules/units/unit.repository';
 import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
+import { createCalendarLoader } from './modules/calendar/calendar.service';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -17,7 +18,7 @@ import type { Tenant } from './modules/tenants/tenant.entity';
 export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
-  readonly loaders: { units: UnitLoaders };
+  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader> };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -32,7 +33,7 @@ export class RequestContext {
     this.requestId = requestId ?? randomUUID();
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units) };
+    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em) };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

@@ -3,9 +3,10 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
+import { CalendarResolver } from './modules/calendar/calendar.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '../config';
 import { createLogger } from '../logger';
 import { migrate, openDatabase } from '../db/orm';
-import { seedReferenceUnits } from '../modules/units/unit.seed';
+import { seedReference } from '../seed';
 
 /** `npm run seed`: migrates, then loads the reference units (idempotent) into DATABASE_URL or the embedded store. */
 async function main(): Promise<void> {
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   try {
     await migrate(db.orm);
     const started = Date.now();
-    const result = await seedReferenceUnits(db.orm.em.fork(), { scale: config.seedScale });
+    const result = await seedReference(db.orm.em.fork(), { scale: config.seedScale });
     logger.info({ ...result, store: db.kind, ms: Date.now() - started }, result.unitsInserted ? 'reference units loaded' : 'reference units already present: nothing changed');
   } finally {
     await db.close();

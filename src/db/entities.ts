@@ -1,5 +1,6 @@
 import { Tenant } from '../modules/tenants/tenant.entity';
 import { OrgUnit } from '../modules/units/org-unit.entity';
+import { CalendarDay } from '../modules/calendar/calendar-day.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay];

@@ -1,4 +1,4 @@
-import { seedReferenceUnits } from '../../src/modules/units/unit.seed';
+import { seedReference } from '../../src/seed';
 import { gql, startTestApp, TestApp } from '../support/app';
 import { createTestDatabase, startRawEmbedded, TEST_STORE } from '../support/database';
 import { TcpProxy } from '../support/proxy';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   viaProxy.port = String(port);
   // PGlite is one session: never more than one connection to it.
   t = await startTestApp({ databaseUrl: viaProxy.toString(), env: { DB_POOL_SIZE: TEST_STORE === 'postgres' ? '4' : '1' } });
-  await seedReferenceUnits(t.app.db.orm.em.fork(), { scale: 0.02 });
+  await seedReference(t.app.db.orm.em.fork(), { scale: 0.02 });
 });
 
 afterAll(async () => {

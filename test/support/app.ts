@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadConfig, AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, App } from '../../src/app';
-import { seedReferenceUnits } from '../../src/modules/units/unit.seed';
+import { seedReference } from '../../src/seed';
 import { createTestDatabase, TestDatabase, TEST_STORE } from './database';
 
 export interface TestApp {
@@ -53,7 +53,7 @@ export async function startTestApp(opts: { seedScale?: number; env?: Record<stri
     app = await startApp(config, logger);
     if (databaseUrl && !opts.databaseUrl && config.seedOnEmpty) {
       // PostgreSQL is never seeded implicitly by the server; do what `npm run seed` does.
-      await seedReferenceUnits(app.db.orm.em.fork(), { scale: config.seedScale });
+      await seedReference(app.db.orm.em.fork(), { scale: config.seedScale });
     }
   } catch (err) {
     await db?.drop();
