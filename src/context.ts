@@ -41,6 +41,15 @@ export class RequestContext {
     return (this.tenantList ??= this.tenantRepo.all());
   }
 
+  /**
+   * Whether this request may read the personal data (requester names and contacts, officers'
+   * phones) of a record owned by the unit with this materialized path. Staff whose subtree holds the
+   * record may (issue 5 builds their scopes); the public never may. Every personal field asks here.
+   */
+  canSeePersonalData(_unitPath: string): boolean {
+    return false;
+  }
+
   async tenantById(id: number): Promise<Tenant | null> {
     return (await this.tenants()).find((t) => t.id === id) ?? null;
   }

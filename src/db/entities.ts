@@ -1,6 +1,7 @@
 import { Tenant } from '../modules/tenants/tenant.entity';
 import { OrgUnit } from '../modules/units/org-unit.entity';
 import { CalendarDay } from '../modules/calendar/calendar-day.entity';
+import { IngestRequest } from '../modules/ingest/ingest-request.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest];

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { BadInputError } from '../../errors';
+
+export const MAX_IDEMPOTENCY_KEY = 200;
+
+/** Stable hash of a payload: keys sorted, so the same rows in another key order hash the same. */
+export function payloadHash(payload: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v instanceof Date) return v.toISOString();
+    if (v && typeof v === 'object') {
+      return Object.fromEntries(
+        Object.keys(v as object)
+          .sort()
+          .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+          .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
+      );
+    }
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(payload))).digest('hex');
+}
+
+/**
+ * Runs `write` once per (tenant, operation, key), in ONE transaction with the key's record:
+ * - first call: the key is recorded, `write` runs, its result is stored; if `write` throws, the
+ *   whole transaction (key included) rolls back, so nothing is written and a retry may succeed;
+ * - retry with the same payload: the stored result is returned and nothing is written;
+ * - same key, different payload: BAD_USER_INPUT (reason IDEMPOTENCY_KEY_REUSED), nothing written.
+ * Two concurrent calls with one key serialize on the key's row: the second waits, then replays.
+ */
+export async function idempotent<R>(
+  em: EntityManager,
+  args: { tenantId: number; operation: string; key: string; payload: unknown },
+  write: (tx: EntityManager) => Promise<R>,
+): Promise<{ result: R; replayed: boolean }> {
+  const { tenantId, operation, key } = args;
+  if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY) {
+    throw new BadInputError(`\`idempotencyKey\` must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`, 'idempotencyKey');
+  }
+  const hash = payloadHash(args.payload);
+  return em.transactional(async (tx) => {
+    const inserted = await tx.execute(
+      `insert into ingest_request (tenant_id, operation, key, payload_hash) values (?, ?, ?, ?)
+       on conflict (tenant_id, operation, key) do nothing returning key`,
+      [tenantId, operation, key, hash],
+    );
+    if (inserted.length === 0) {
+      const [prior] = await tx.execute(
+        `select payload_hash, result from ingest_request where tenant_id = ? and operation = ? and key = ?`,
+        [tenantId, operation, key],
+      );
+      if (prior.payload_hash !== hash) {
+        throw new BadInputError(
+          `Idempotency key "${key}" was already used for a different ${operation} payload; use a new key.`,
+          'idempotencyKey',
+          { reason: 'IDEMPOTENCY_KEY_REUSED' },
+        );
+      }
+      return { result: prior.result as R, replayed: true };
+    }
+    const result = await write(tx);
+    await tx.execute(`update ingest_request set result = ?::jsonb where tenant_id = ? and operation = ? and key = ?`, [
+      JSON.stringify(result),
+      tenantId,
+      operation,
+      key,
+    ]);
+    return { result, replayed: false };
+  });
+}
