@@ -9,6 +9,8 @@ import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
 import { createCalendarLoader } from './modules/calendar/calendar.service';
+import { InteractionRepository } from './modules/interactions/interaction.repository';
+import { createInteractionLoaders, InteractionLoaders } from './modules/interactions/interaction.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -18,7 +20,8 @@ import { createCalendarLoader } from './modules/calendar/calendar.service';
 export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
-  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader> };
+  readonly interactions: InteractionRepository;
+  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader>; interactions: InteractionLoaders };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -33,7 +36,8 @@ export class RequestContext {
     this.requestId = requestId ?? randomUUID();
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em) };
+    this.interactions = new InteractionRepository(em, scope);
+    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em), interactions: createInteractionLoaders(this.interactions) };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

@@ -96,6 +96,11 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
       };
     }
+    if (original instanceof BadInputError) {
+      // Our own bad-input errors keep what they carry (field, reason, row errors …), never a stack.
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
     if (code && VALIDATION_CODES.has(code)) {
       return {
         message: formatted.message,

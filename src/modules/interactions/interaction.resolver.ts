@@ -1,0 +1,136 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import type { RequestContext } from '../../context';
+import { Connection, ConnectionResult } from '../../pagination';
+import { OrgUnit } from '../units/org-unit.entity';
+import { InteractionEvent } from './interaction-event.entity';
+import { InteractionKind, InteractionStatus } from './interaction.enums';
+import { CreateInteractionArgs, InteractionIngestRow, InteractionsArgs } from './interaction.inputs';
+import { InteractionService } from './interaction.service';
+import { IngestInteractionsResult } from './interaction.types';
+import { ReplyRuleView } from './reply-rule.entity';
+
+export const InteractionConnection = Connection(InteractionEvent, 'Interaction');
+
+/** Whether the request may see the personal data of this event (asks the one hook, with the unit's path). */
+async function mayReadPersonal(ctx: RequestContext, e: InteractionEvent): Promise<boolean> {
+  const unit = await ctx.loaders.units.byId.load(e.unitId);
+  return !!unit && ctx.canSeePersonalData(unit.path);
+}
+
+@Resolver(() => InteractionEvent)
+export class InteractionResolver {
+  @Query(() => InteractionEvent, { nullable: true, description: 'One interaction event by id; null if unknown.' })
+  interaction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<InteractionEvent | null> {
+    return InteractionService.interaction(ctx, id);
+  }
+
+  @Query(() => InteractionConnection, { description: 'Interaction events, newest first (receivedAt desc, id desc), filtered; a Relay connection.' })
+  interactions(@Ctx() ctx: RequestContext, @Args() { filter, first, after }: InteractionsArgs): Promise<ConnectionResult<InteractionEvent>> {
+    return InteractionService.interactions(ctx, filter, first, after);
+  }
+
+  @FieldResolver(() => OrgUnit, { description: 'The unit that received (or held) the event.' })
+  async unit(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<OrgUnit> {
+    return (await ctx.loaders.units.byId.load(e.unitId))!;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Personal data: null unless the caller may see it for this unit.' })
+  async requesterName(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return (await mayReadPersonal(ctx, e)) ? (e.requesterName ?? null) : null;
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Personal data: null unless the caller may see it for this unit.' })
+  async requesterContact(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<string | null> {
+    return (await mayReadPersonal(ctx, e)) ? (e.requesterContact ?? null) : null;
+  }
+
+  @FieldResolver(() => Boolean, { nullable: true, description: 'REPLIED before dueAt; null when there is no deadline or the event is not REPLIED.' })
+  onTime(@Root() e: InteractionEvent): boolean | null {
+    if (!e.dueAt || e.status !== InteractionStatus.REPLIED || !e.repliedAt) return null;
+    return e.repliedAt.getTime() < e.dueAt.getTime();
+  }
+
+  @FieldResolver(() => Boolean, { description: 'OPEN and now ≥ dueAt, or REPLIED at or after dueAt. Never for HELD, INVALID, DUPLICATE or events without a deadline.' })
+  overdue(@Root() e: InteractionEvent): boolean {
+    if (!e.dueAt) return false;
+    if (e.status === InteractionStatus.OPEN) return Date.now() >= e.dueAt.getTime();
+    if (e.status === InteractionStatus.REPLIED) return !!e.repliedAt && e.repliedAt.getTime() >= e.dueAt.getTime();
+    return false;
+  }
+
+  @FieldResolver(() => InteractionEvent, { nullable: true, description: 'The event this one duplicates.' })
+  duplicateOf(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<InteractionEvent | null> | null {
+    return e.duplicateOfId ? ctx.loaders.interactions.byId.load(e.duplicateOfId) : null;
+  }
+
+  @Mutation(() => InteractionEvent, { description: 'Records an event. Its deadline (dueAt) is computed from the tenant’s reply rule and working-day calendar.' })
+  createInteraction(@Ctx() ctx: RequestContext, @Args() { input }: CreateInteractionArgs): Promise<InteractionEvent> {
+    return InteractionService.create(ctx, input);
+  }
+
+  @Mutation(() => InteractionEvent, { description: 'Replies to an OPEN event (of a kind that expects replies).' })
+  replyInteraction(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('repliedAt', () => GraphQLDateTime) repliedAt: Date,
+    @Arg('reply') reply: string,
+  ): Promise<InteractionEvent> {
+    return InteractionService.reply(ctx, id, repliedAt, reply);
+  }
+
+  @Mutation(() => InteractionEvent, { description: 'Marks an OPEN, REPLIED or HELD event invalid (无效), with the reason.' })
+  invalidateInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string): Promise<InteractionEvent> {
+    return InteractionService.invalidate(ctx, id, reason);
+  }
+
+  @Mutation(() => InteractionEvent, { description: 'Marks an OPEN, REPLIED or HELD event a duplicate of another event of the same tenant.' })
+  markDuplicateInteraction(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID) id: string,
+    @Arg('duplicateOfId', () => ID) duplicateOfId: string,
+  ): Promise<InteractionEvent> {
+    return InteractionService.markDuplicate(ctx, id, duplicateOfId);
+  }
+
+  @Mutation(() => InteractionEvent, { description: 'Reopens a REPLIED, INVALID or DUPLICATE event: back to OPEN (HELD for held kinds); the reply, reason and duplicate link are cleared.' })
+  reopenInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<InteractionEvent> {
+    return InteractionService.reopen(ctx, id);
+  }
+
+  @Mutation(() => ID, { description: 'Deletes an event (refused while other events are marked as its duplicates). Answers its id.' })
+  deleteInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<string> {
+    return InteractionService.delete(ctx, id);
+  }
+
+  @Mutation(() => IngestInteractionsResult, {
+    description:
+      'Bulk, idempotent ingest of up to 5,000 events of one tenant. All rows are checked first; any bad row fails the whole call (BAD_USER_INPUT, field `rows.<index>.<field>`, every bad row in `extensions.rowErrors`) and nothing is written.',
+  })
+  ingestInteractions(
+    @Ctx() ctx: RequestContext,
+    @Arg('tenant') tenant: string,
+    @Arg('idempotencyKey') idempotencyKey: string,
+    @Arg('rows', () => [InteractionIngestRow], { validate: false }) rows: InteractionIngestRow[],
+  ): Promise<IngestInteractionsResult> {
+    return InteractionService.ingest(ctx, tenant, idempotencyKey, rows);
+  }
+}
+
+@Resolver(() => ReplyRuleView)
+export class ReplyRuleResolver {
+  @Query(() => [ReplyRuleView], { description: 'The reply deadline of every interaction kind in a tenant (its rules, else the defaults).' })
+  replyRules(@Ctx() ctx: RequestContext, @Arg('tenant') tenant: string): Promise<ReplyRuleView[]> {
+    return InteractionService.replyRules(ctx, tenant);
+  }
+
+  @Mutation(() => ReplyRuleView, { description: 'Sets a tenant’s reply deadline for a kind, in working days (null: no deadline). Applies to events created afterwards.' })
+  setReplyRule(
+    @Ctx() ctx: RequestContext,
+    @Arg('tenant') tenant: string,
+    @Arg('kind', () => InteractionKind) kind: InteractionKind,
+    @Arg('workingDays', () => Int, { nullable: true }) workingDays: number | null,
+  ): Promise<ReplyRuleView> {
+    return InteractionService.setReplyRule(ctx, tenant, kind, workingDays ?? null);
+  }
+}

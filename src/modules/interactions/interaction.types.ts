@@ -1,0 +1,16 @@
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+
+@ObjectType({
+  description:
+    'Result of ingestInteractions. A retry with the same key and rows answers the first result again with replayed: true and writes nothing.',
+})
+export class IngestInteractionsResult {
+  @Field(() => Int, { description: 'Rows stored by the first call under this key (all of them: a batch is written whole or not at all).' })
+  accepted!: number;
+
+  @Field({ description: 'true when this answer is the stored result of an earlier call with the same key and rows.' })
+  replayed!: boolean;
+
+  @Field(() => [ID], { description: 'Ids of the new events, in the order of the input rows.' })
+  ids!: string[];
+}
