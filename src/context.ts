@@ -9,6 +9,8 @@ import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
 import { createCalendarLoader } from './modules/calendar/calendar.service';
+import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
+import { createDisclosureLoaders, DisclosureLoaders } from './modules/disclosures/disclosure.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -18,7 +20,8 @@ import { createCalendarLoader } from './modules/calendar/calendar.service';
 export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
-  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader> };
+  readonly disclosures: DisclosureRepository;
+  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader>; disclosures: DisclosureLoaders };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -33,7 +36,8 @@ export class RequestContext {
     this.requestId = requestId ?? randomUUID();
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em) };
+    this.disclosures = new DisclosureRepository(em, scope);
+    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em), disclosures: createDisclosureLoaders(this.disclosures) };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

@@ -2,6 +2,9 @@ import { Tenant } from '../modules/tenants/tenant.entity';
 import { OrgUnit } from '../modules/units/org-unit.entity';
 import { CalendarDay } from '../modules/calendar/calendar-day.entity';
 import { IngestRequest } from '../modules/ingest/ingest-request.entity';
+import { DisclosureCategory } from '../modules/disclosures/disclosure-category.entity';
+import { DisclosureItem } from '../modules/disclosures/disclosure-item.entity';
+import { DisclosureReview } from '../modules/disclosures/disclosure-review.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, DisclosureCategory, DisclosureItem, DisclosureReview];
