@@ -40,7 +40,9 @@ async function prepare(tx: EntityManager, tenantId: number, tenantCode: string, 
   const ids = [...new Set(rows.map((r) => r.unitId).filter((id): id is string => typeof id === 'string' && UUID_RE.test(id)))];
   const units: { id: string; code: string }[] =
     codes.length || ids.length
-      ? await tx.execute(`select id, code from org_unit where tenant_id = ? and (code = any(?::text[]) or id = any(?::uuid[]))`, [tenantId, codes, ids])
+      ? await tx.execute(`select id, code from org_unit where tenant_id = ? and (code in (select jsonb_array_elements_text(?::jsonb)) or id in (select jsonb_array_elements_text(?::jsonb)::uuid))`,
+          [tenantId, JSON.stringify(codes), JSON.stringify(ids)],
+        )
       : [];
   const unitByCode = new Map(units.map((u) => [u.code, u.id]));
   const unitById = new Set(units.map((u) => u.id));

@@ -234,3 +234,42 @@ export class DisclosureIngestResult {
   @Field(() => [IngestRowError], { description: 'Always empty in a result: a batch with a bad row fails as a whole (see the error).' })
   errors!: IngestRowError[];
 }
+
+// Inputs travel inside ArgsTypes so class-validator reports the full path (`input.title`).
+
+@ArgsType()
+export class UpsertDisclosureCategoryArgs {
+  @Field({ description: 'Province code of the tenant.' })
+  tenant!: string;
+
+  @Field(() => DisclosureCategoryInput)
+  @ValidateNested()
+  input!: DisclosureCategoryInput;
+}
+
+@ArgsType()
+export class CreateDisclosureItemArgs {
+  @Field(() => CreateDisclosureItemInput)
+  @ValidateNested()
+  input!: CreateDisclosureItemInput;
+}
+
+@ArgsType()
+export class UpdateDisclosureItemArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => UpdateDisclosureItemInput)
+  @ValidateNested()
+  input!: UpdateDisclosureItemInput;
+}
+
+@ArgsType()
+export class ReviewDisclosureItemArgs {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ReviewDisclosureItemInput)
+  @ValidateNested()
+  input!: ReviewDisclosureItemInput;
+}

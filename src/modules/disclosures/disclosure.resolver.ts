@@ -7,13 +7,13 @@ import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
 import { DisclosureReview } from './disclosure-review.entity';
 import {
-  CreateDisclosureItemInput,
-  DisclosureCategoryInput,
+  CreateDisclosureItemArgs,
   DisclosureIngestResult,
   DisclosureIngestRow,
   DisclosureItemsArgs,
-  ReviewDisclosureItemInput,
-  UpdateDisclosureItemInput,
+  ReviewDisclosureItemArgs,
+  UpdateDisclosureItemArgs,
+  UpsertDisclosureCategoryArgs,
 } from './disclosure.inputs';
 import { DisclosureService } from './disclosure.service';
 import { ingestDisclosures } from './disclosure.ingest';
@@ -28,7 +28,7 @@ export class DisclosureResolver {
   }
 
   @Mutation(() => DisclosureCategory, { description: 'Creates a category of a tenant’s taxonomy, or replaces its name, order and active flag.' })
-  upsertDisclosureCategory(@Ctx() ctx: RequestContext, @Arg('tenant') tenant: string, @Arg('input') input: DisclosureCategoryInput): Promise<DisclosureCategory> {
+  upsertDisclosureCategory(@Ctx() ctx: RequestContext, @Args() { tenant, input }: UpsertDisclosureCategoryArgs): Promise<DisclosureCategory> {
     return DisclosureService.upsertCategory(ctx, tenant, input);
   }
 
@@ -43,12 +43,12 @@ export class DisclosureResolver {
   }
 
   @Mutation(() => DisclosureItem, { description: 'Creates an item as DRAFT.' })
-  createDisclosureItem(@Ctx() ctx: RequestContext, @Arg('input') input: CreateDisclosureItemInput): Promise<DisclosureItem> {
+  createDisclosureItem(@Ctx() ctx: RequestContext, @Args() { input }: CreateDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.create(ctx, input);
   }
 
   @Mutation(() => DisclosureItem, { description: 'Changes a DRAFT item.' })
-  updateDisclosureItem(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: UpdateDisclosureItemInput): Promise<DisclosureItem> {
+  updateDisclosureItem(@Ctx() ctx: RequestContext, @Args() { id, input }: UpdateDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.update(ctx, id, input);
   }
 
@@ -58,7 +58,7 @@ export class DisclosureResolver {
   }
 
   @Mutation(() => DisclosureItem, { description: 'Records a review of an IN_REVIEW item; REJECTED sends it back to DRAFT.' })
-  reviewDisclosureItem(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('input') input: ReviewDisclosureItemInput): Promise<DisclosureItem> {
+  reviewDisclosureItem(@Ctx() ctx: RequestContext, @Args() { id, input }: ReviewDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.review(ctx, id, input);
   }
 

@@ -51,6 +51,11 @@ export function publishedAtProblem(at: Date, now = Date.now()): string | null {
   return null;
 }
 
+/** Array literal of validated enum values (no quoting needed); knex would expand a JS array binding into a list. */
+function pgTextArray(values: readonly string[]): string {
+  return `{${[...new Set(values)].join(',')}}`;
+}
+
 function checkLength(value: string | null | undefined, max: number, field: string): void {
   if (value !== undefined && value !== null && (value.length < 1 || value.length > max)) {
     throw new BadInputError(`\`${field}\` must be 1 to ${max} characters.`, field);
@@ -191,7 +196,7 @@ export const DisclosureService = {
        values (?, ?, ?, ?, ?, ?, ?::text[], ?, ?, 'DRAFT', null, ?, ?, ?)
        on conflict (tenant_id, unit_id, external_id) do nothing returning *`,
       [
-        tenantId, randomUUID(), unit.id, input.title, input.documentNumber ?? null, input.categoryCode, [...new Set(input.channels)],
+        tenantId, randomUUID(), unit.id, input.title, input.documentNumber ?? null, input.categoryCode, pgTextArray(input.channels),
         input.specialColumn ?? null, input.url ?? null, input.externalId ?? null, now, now,
       ],
     );
@@ -221,7 +226,7 @@ export const DisclosureService = {
       if (input.title !== undefined) set.title = input.title;
       if (input.documentNumber !== undefined) set.document_number = input.documentNumber;
       if (input.categoryCode !== undefined) set.category_code = input.categoryCode;
-      if (input.channels !== undefined) set.channels = [...new Set(input.channels)];
+      if (input.channels !== undefined) set.channels = pgTextArray(input.channels);
       if (input.specialColumn !== undefined) set.special_column = input.specialColumn;
       if (input.url !== undefined) set.url = input.url;
       if (input.externalId !== undefined) set.external_id = input.externalId;
