@@ -96,6 +96,11 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
         extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
       };
     }
+    if (original instanceof BadInputError) {
+      // Our own bad-input errors keep every extension they carry (field, reason, rowErrors …).
+      const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: development ? formatted.extensions : extensions };
+    }
     if (code && VALIDATION_CODES.has(code)) {
       return {
         message: formatted.message,
