@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000_units } from './Migration20261122000000_units';
 import { Migration20261122010000_calendar } from './Migration20261122010000_calendar';
 import { Migration20261122015000_ingest } from './Migration20261122015000_ingest';
+import { Migration20261122030000_disclosures } from './Migration20261122030000_disclosures';
 import { Migration20261122040000_interactions } from './Migration20261122040000_interactions';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
@@ -9,5 +10,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122000000_units', class: Migration20261122000000_units },
   { name: 'Migration20261122010000_calendar', class: Migration20261122010000_calendar },
   { name: 'Migration20261122015000_ingest', class: Migration20261122015000_ingest },
+  { name: 'Migration20261122030000_disclosures', class: Migration20261122030000_disclosures },
   { name: 'Migration20261122040000_interactions', class: Migration20261122040000_interactions },
 ];

@@ -11,6 +11,8 @@ import type { Tenant } from './modules/tenants/tenant.entity';
 import { createCalendarLoader } from './modules/calendar/calendar.service';
 import { InteractionRepository } from './modules/interactions/interaction.repository';
 import { createInteractionLoaders, InteractionLoaders } from './modules/interactions/interaction.loaders';
+import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
+import { createDisclosureLoaders, DisclosureLoaders } from './modules/disclosures/disclosure.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -21,7 +23,13 @@ export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
   readonly interactions: InteractionRepository;
-  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader>; interactions: InteractionLoaders };
+  readonly disclosures: DisclosureRepository;
+  readonly loaders: {
+    units: UnitLoaders;
+    calendar: ReturnType<typeof createCalendarLoader>;
+    interactions: InteractionLoaders;
+    disclosures: DisclosureLoaders;
+  };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -37,7 +45,13 @@ export class RequestContext {
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
     this.interactions = new InteractionRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em), interactions: createInteractionLoaders(this.interactions) };
+    this.disclosures = new DisclosureRepository(em, scope);
+    this.loaders = {
+      units: createUnitLoaders(this.units),
+      calendar: createCalendarLoader(em),
+      interactions: createInteractionLoaders(this.interactions),
+      disclosures: createDisclosureLoaders(this.disclosures),
+    };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

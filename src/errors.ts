@@ -97,9 +97,9 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
       };
     }
     if (original instanceof BadInputError) {
-      // Our own bad-input errors keep what they carry (field, reason, row errors …), never a stack.
+      // Our own bad-input errors keep every extension they carry (field, reason, rowErrors …).
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: development ? formatted.extensions : extensions };
     }
     if (code && VALIDATION_CODES.has(code)) {
       return {

@@ -5,9 +5,10 @@ import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
 import { InteractionResolver, ReplyRuleResolver } from './modules/interactions/interaction.resolver';
+import { DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -4,6 +4,9 @@ import { CalendarDay } from '../modules/calendar/calendar-day.entity';
 import { IngestRequest } from '../modules/ingest/ingest-request.entity';
 import { ReplyRule } from '../modules/interactions/reply-rule.entity';
 import { InteractionEvent } from '../modules/interactions/interaction-event.entity';
+import { DisclosureCategory } from '../modules/disclosures/disclosure-category.entity';
+import { DisclosureItem } from '../modules/disclosures/disclosure-item.entity';
+import { DisclosureReview } from '../modules/disclosures/disclosure-review.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview];

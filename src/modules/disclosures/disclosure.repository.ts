@@ -1,0 +1,232 @@
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { Scope } from '../../scope';
+import { UUID_RE } from '../units/unit.repository';
+import { DisclosureCategory } from './disclosure-category.entity';
+import { DisclosureItem } from './disclosure-item.entity';
+import { DisclosureReview } from './disclosure-review.entity';
+import { DisclosureChannel, DisclosureOrder, DisclosureStatus } from './disclosure.enums';
+
+export interface ItemListFilter {
+  tenantId?: number;
+  unitId?: string;
+  subtree?: boolean;
+  status?: DisclosureStatus;
+  categoryCode?: string;
+  channel?: DisclosureChannel;
+  specialColumn?: string;
+  publishedFrom?: Date;
+  /** Exclusive upper bound. */
+  publishedBefore?: Date;
+  search?: string;
+}
+
+/** Sort key of an item list: the order's timestamp (null for unpublished items) and the id. */
+export interface ItemKey {
+  at: Date | null;
+  id: string;
+}
+
+export const ITEM_COLUMNS = [
+  'tenant_id', 'id', 'unit_id', 'title', 'document_number', 'category_code', 'channels', 'special_column', 'url', 'status',
+  'published_at', 'external_id', 'created_at', 'updated_at',
+];
+const REVIEW_COLUMNS = ['tenant_id', 'id', 'item_id', 'step', 'reviewer', 'decision', 'note', 'at'];
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+function toDate(v: unknown): Date | null {
+  if (v === null || v === undefined) return null;
+  return v instanceof Date ? v : new Date(v as string);
+}
+
+/** pg answers text[] as an array; a literal '{A,B}' (should a driver ever give one) is parsed too. */
+function toArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v as string[];
+  if (typeof v === 'string') return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  return [];
+}
+
+export function mapItem(row: Record<string, any>): DisclosureItem {
+  return Object.assign(new DisclosureItem(), {
+    tenantId: Number(row.tenant_id),
+    id: row.id,
+    unitId: row.unit_id,
+    title: row.title,
+    documentNumber: row.document_number ?? null,
+    categoryCode: row.category_code,
+    channels: toArray(row.channels) as DisclosureChannel[],
+    specialColumn: row.special_column ?? null,
+    url: row.url ?? null,
+    status: row.status,
+    publishedAt: toDate(row.published_at),
+    externalId: row.external_id ?? null,
+    createdAt: toDate(row.created_at)!,
+    updatedAt: toDate(row.updated_at)!,
+  });
+}
+
+function mapReview(row: Record<string, any>): DisclosureReview {
+  return Object.assign(new DisclosureReview(), {
+    tenantId: Number(row.tenant_id),
+    id: row.id,
+    itemId: row.item_id,
+    step: row.step,
+    reviewer: row.reviewer,
+    decision: row.decision,
+    note: row.note ?? null,
+    at: toDate(row.at)!,
+  });
+}
+
+function mapCategory(row: Record<string, any>): DisclosureCategory {
+  return Object.assign(new DisclosureCategory(), {
+    tenantId: Number(row.tenant_id),
+    code: row.code,
+    name: row.name,
+    sortOrder: Number(row.sort_order),
+    active: row.active,
+  });
+}
+
+/**
+ * All SQL over the disclosure tables. Items belong to units: every item query joins the owning
+ * unit and applies `Scope.restrictUnits` to it. Methods taking many keys answer in one statement
+ * (the batch functions behind the DataLoaders).
+ */
+export class DisclosureRepository {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly scope: Scope,
+  ) {}
+
+  private knex(): Knex {
+    return this.em.getKnex();
+  }
+
+  private itemCols(alias: string): string[] {
+    return ITEM_COLUMNS.map((c) => `${alias}.${c}`);
+  }
+
+  /** Items joined to their (visible) unit. */
+  private items(): Knex.QueryBuilder {
+    const qb = this.knex()
+      .from({ i: 'disclosure_item' })
+      .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'));
+    return this.scope.restrictUnits(qb, 'u');
+  }
+
+  async categoriesOf(tenantId: number): Promise<DisclosureCategory[]> {
+    if (!this.scope.seesTenant(tenantId)) return [];
+    const qb = this.knex().select('*').from('disclosure_category').where('tenant_id', tenantId).orderBy([{ column: 'sort_order' }, { column: 'code' }]);
+    return (await this.em.execute(qb)).map(mapCategory);
+  }
+
+  async categoriesByKeys(keys: readonly { tenantId: number; code: string }[]): Promise<DisclosureCategory[]> {
+    const visible = keys.filter((k) => this.scope.seesTenant(k.tenantId));
+    if (visible.length === 0) return [];
+    const qb = this.knex()
+      .select('*')
+      .from('disclosure_category')
+      .whereIn(['tenant_id', 'code'], visible.map((k) => [k.tenantId, k.code]));
+    return (await this.em.execute(qb)).map(mapCategory);
+  }
+
+  async upsertCategory(c: { tenantId: number; code: string; name: string; sortOrder: number; active: boolean }): Promise<DisclosureCategory> {
+    const [row] = await this.em.execute(
+      `insert into disclosure_category (tenant_id, code, name, sort_order, active) values (?, ?, ?, ?, ?)
+       on conflict (tenant_id, code) do update set name = excluded.name, sort_order = excluded.sort_order, active = excluded.active
+       returning *`,
+      [c.tenantId, c.code, c.name, c.sortOrder, c.active],
+    );
+    return mapCategory(row);
+  }
+
+  async findByIds(ids: readonly string[]): Promise<DisclosureItem[]> {
+    const valid = ids.filter((id) => UUID_RE.test(id));
+    if (valid.length === 0) return [];
+    const qb = this.items().select(this.itemCols('i')).whereIn('i.id', valid);
+    return (await this.em.execute(qb)).map(mapItem);
+  }
+
+  /** The item, locked for the rest of the transaction `tx` (workflow steps serialize on it). */
+  async lockItem(tx: EntityManager, id: string): Promise<DisclosureItem | null> {
+    if (!UUID_RE.test(id)) return null;
+    const qb = tx.getKnex()
+      .select(this.itemCols('i'))
+      .from({ i: 'disclosure_item' })
+      .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'))
+      .where('i.id', id)
+      .forUpdate('i');
+    this.scope.restrictUnits(qb, 'u');
+    const [row] = await tx.execute(qb);
+    return row ? mapItem(row) : null;
+  }
+
+  /** Workflow records of many items, oldest first. */
+  async reviewsOf(itemIds: readonly string[]): Promise<DisclosureReview[]> {
+    const valid = itemIds.filter((id) => UUID_RE.test(id));
+    if (valid.length === 0) return [];
+    const qb = this.knex()
+      .select(REVIEW_COLUMNS.map((c) => `r.${c}`))
+      .from({ r: 'disclosure_review' })
+      .whereIn('r.item_id', valid)
+      .orderBy([{ column: 'r.item_id' }, { column: 'r.at' }, { column: 'r.id' }]);
+    if (this.scope.tenantId !== null) qb.where('r.tenant_id', this.scope.tenantId);
+    return (await this.em.execute(qb)).map(mapReview);
+  }
+
+  private filtered(f: ItemListFilter): Knex.QueryBuilder {
+    const knex = this.knex();
+    const qb = this.items();
+    if (f.tenantId !== undefined) qb.where('i.tenant_id', f.tenantId);
+    if (f.unitId) {
+      if (f.subtree) {
+        // The unit and all its descendants: one range of the (tenant_id, path) index.
+        qb.join({ a: 'org_unit' }, (j) => j.on('a.tenant_id', 'u.tenant_id'))
+          .where('a.id', f.unitId)
+          .whereRaw(`u.path ~>=~ a.path and u.path ~<~ (left(a.path, -1) || '0')`);
+      } else {
+        qb.where('i.unit_id', f.unitId);
+      }
+    }
+    if (f.status) qb.where('i.status', f.status);
+    if (f.categoryCode) qb.where('i.category_code', f.categoryCode);
+    if (f.channel) qb.whereRaw('i.channels @> array[?]::text[]', [f.channel]);
+    if (f.specialColumn) qb.where('i.special_column', f.specialColumn);
+    if (f.publishedFrom) qb.where('i.published_at', '>=', f.publishedFrom);
+    if (f.publishedBefore) qb.where('i.published_at', '<', f.publishedBefore);
+    if (f.search) {
+      const s = `%${escapeLike(f.search)}%`;
+      qb.where((w) => w.whereILike('i.title', s).orWhereILike('i.document_number', s));
+    }
+    void knex;
+    return qb;
+  }
+
+  /** One page (`first + 1` rows) in the given stable order. */
+  async list(f: ItemListFilter, order: DisclosureOrder, first: number, after: ItemKey | null): Promise<DisclosureItem[]> {
+    const qb = this.filtered(f).select(this.itemCols('i'));
+    if (order === DisclosureOrder.CREATED_AT_DESC) {
+      if (after) qb.whereRaw('(i.created_at, i.id) < (?, ?)', [after.at, after.id]);
+      qb.orderByRaw('i.created_at desc, i.id desc');
+    } else {
+      if (after) {
+        if (after.at) {
+          qb.whereRaw('(i.published_at < ? or (i.published_at = ? and i.id < ?) or i.published_at is null)', [after.at, after.at, after.id]);
+        } else {
+          qb.whereRaw('(i.published_at is null and i.id < ?)', [after.id]);
+        }
+      }
+      qb.orderByRaw('i.published_at desc nulls last, i.id desc');
+    }
+    qb.limit(first + 1);
+    return (await this.em.execute(qb)).map(mapItem);
+  }
+
+  async count(f: ItemListFilter): Promise<number> {
+    const [row] = await this.em.execute(this.filtered(f).count({ n: '*' }));
+    return Number(row.n);
+  }
+}

@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../context';
+import { BadInputError } from '../../errors';
+import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
+import { UUID_RE } from '../units/unit.repository';
+import { addDays, startOfShanghaiDay } from '../calendar/working-calendar';
+import { DisclosureCategory } from './disclosure-category.entity';
+import { DisclosureItem } from './disclosure-item.entity';
+import { DisclosureReview } from './disclosure-review.entity';
+import { DisclosureDecision, DisclosureOrder, DisclosureReviewStep, DisclosureStatus, REVIEW_STEPS } from './disclosure.enums';
+import {
+  CreateDisclosureItemInput,
+  DisclosureCategoryInput,
+  DisclosureItemFilter,
+  ReviewDisclosureItemInput,
+  UpdateDisclosureItemInput,
+} from './disclosure.inputs';
+import { ItemKey, ItemListFilter, mapItem } from './disclosure.repository';
+
+const CURSOR_TAG: Record<DisclosureOrder, string> = {
+  [DisclosureOrder.PUBLISHED_AT_DESC]: 'dp',
+  [DisclosureOrder.CREATED_AT_DESC]: 'dc',
+};
+const DAY_MS = 86_400_000;
+const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
+
+export async function tenantIdOf(ctx: RequestContext, code: string, field: string): Promise<number> {
+  const t = await ctx.tenantByCode(code);
+  if (!t) throw new BadInputError(`No tenant with province code ${code}.`, field);
+  return t.id;
+}
+
+/** http(s) URL of at most 1000 characters, or an error message. */
+export function urlProblem(url: string): string | null {
+  if (url.length > 1000) return 'must be at most 1000 characters';
+  try {
+    const u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') return 'must be an http or https URL';
+  } catch {
+    return 'must be an http or https URL';
+  }
+  return null;
+}
+
+/** Publication instant: not more than 1 day in the future, not before 1990, or an error message. */
+export function publishedAtProblem(at: Date, now = Date.now()): string | null {
+  if (Number.isNaN(at.getTime())) return 'is not a valid instant';
+  if (at.getTime() > now + DAY_MS) return 'may not be more than 1 day in the future';
+  if (at.getTime() < EARLIEST) return 'may not be before 1990';
+  return null;
+}
+
+/** Array literal of validated enum values (no quoting needed); knex would expand a JS array binding into a list. */
+function pgTextArray(values: readonly string[]): string {
+  return `{${[...new Set(values)].join(',')}}`;
+}
+
+function checkLength(value: string | null | undefined, max: number, field: string): void {
+  if (value !== undefined && value !== null && (value.length < 1 || value.length > max)) {
+    throw new BadInputError(`\`${field}\` must be 1 to ${max} characters.`, field);
+  }
+}
+
+async function checkCategory(ctx: RequestContext, tenantId: number, code: string, field: string): Promise<void> {
+  const c = await ctx.loaders.disclosures.category.load(`${tenantId}:${code}`);
+  if (!c) throw new BadInputError(`Category ${code} does not exist in this tenant's taxonomy.`, field);
+  if (!c.active) throw new BadInputError(`Category ${code} is inactive and takes no new items.`, field);
+}
+
+const PAST: Record<string, string> = {
+  submit: 'submitted', review: 'reviewed', publish: 'published', withdraw: 'withdrawn', update: 'updated', delete: 'deleted',
+};
+
+function refuse(item: DisclosureItem, action: string, allowed: string, field = 'id'): never {
+  throw new BadInputError(`Cannot ${action} disclosure item ${item.id}: it is ${item.status}; only ${allowed} items can be ${PAST[action] ?? action}.`, field, {
+    status: item.status,
+  });
+}
+
+function cursorOf(order: DisclosureOrder) {
+  return (i: DisclosureItem) => {
+    const at = order === DisclosureOrder.CREATED_AT_DESC ? i.createdAt : i.publishedAt;
+    return encodeCursor(CURSOR_TAG[order], [at ? at.toISOString() : '', i.id]);
+  };
+}
+
+function parseAfter(order: DisclosureOrder, after: string | null | undefined): ItemKey | null {
+  if (after === undefined || after === null) return null;
+  const [at, id] = decodeCursor(CURSOR_TAG[order], after, 2);
+  const bad = () => new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
+  if (typeof at !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) throw bad();
+  if (at === '') {
+    if (order === DisclosureOrder.CREATED_AT_DESC) throw bad();
+    return { at: null, id };
+  }
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) throw bad();
+  return { at: d, id };
+}
+
+/** Runs one workflow step on the locked item, in one transaction; returns the updated item. */
+async function step(
+  ctx: RequestContext,
+  id: string,
+  body: (tx: EntityManager, item: DisclosureItem) => Promise<{ status: DisclosureStatus; publishedAt?: Date; review: Omit<DisclosureReview, 'tenantId' | 'id' | 'itemId' | 'at'> }>,
+): Promise<DisclosureItem> {
+  if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+  return ctx.em.transactional(async (tx) => {
+    const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+    if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
+    const next = await body(tx as EntityManager, item);
+    await tx.execute(
+      `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at) values (?, ?, ?, ?, ?, ?, ?, clock_timestamp())`,
+      [item.tenantId, randomUUID(), item.id, next.review.step, next.review.reviewer, next.review.decision, next.review.note ?? null],
+    );
+    const [row] = await tx.execute(
+      `update disclosure_item set status = ?, published_at = coalesce(?, published_at), updated_at = ? where tenant_id = ? and id = ? returning *`,
+      [next.status, next.publishedAt ?? null, new Date(), item.tenantId, item.id],
+    );
+    return mapItem(row);
+  });
+}
+
+function checkReviewer(reviewer: string, field = 'reviewer'): void {
+  checkLength(reviewer, 100, field);
+}
+
+/** Disclosure items: argument checks and workflow rules here, SQL in the repository, batching in loaders. */
+export const DisclosureService = {
+  async categories(ctx: RequestContext, tenant: string): Promise<DisclosureCategory[]> {
+    const t = await ctx.tenantByCode(tenant);
+    return t ? ctx.disclosures.categoriesOf(t.id) : [];
+  },
+
+  async upsertCategory(ctx: RequestContext, tenant: string, input: DisclosureCategoryInput): Promise<DisclosureCategory> {
+    const tenantId = await tenantIdOf(ctx, tenant, 'tenant');
+    if (!Number.isInteger(input.sortOrder) || input.sortOrder < 0 || input.sortOrder > 1_000_000) {
+      throw new BadInputError('`input.sortOrder` must be between 0 and 1000000.', 'input.sortOrder');
+    }
+    return ctx.disclosures.upsertCategory({ tenantId, code: input.code, name: input.name, sortOrder: input.sortOrder, active: input.active });
+  },
+
+  async item(ctx: RequestContext, id: string): Promise<DisclosureItem | null> {
+    return UUID_RE.test(id) ? ctx.loaders.disclosures.item.load(id) : null;
+  },
+
+  async items(ctx: RequestContext, filter: DisclosureItemFilter | undefined, order: DisclosureOrder, first: number, after?: string | null): Promise<ConnectionResult<DisclosureItem>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(order, after);
+    const f: ItemListFilter = {
+      status: filter?.status,
+      categoryCode: filter?.categoryCode,
+      channel: filter?.channel,
+      specialColumn: filter?.specialColumn,
+      search: filter?.search,
+    };
+    if (filter?.unitId !== undefined && filter.unitId !== null) {
+      if (!UUID_RE.test(filter.unitId)) throw new BadInputError('`filter.unitId` is not a unit id.', 'filter.unitId');
+      f.unitId = filter.unitId;
+      f.subtree = filter.subtree ?? false;
+    } else if (filter?.subtree) {
+      throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
+    }
+    if (filter?.publishedFrom) f.publishedFrom = startOfShanghaiDay(filter.publishedFrom);
+    if (filter?.publishedTo) {
+      if (filter.publishedFrom && filter.publishedTo < filter.publishedFrom) {
+        throw new BadInputError('`filter.publishedTo` is before `filter.publishedFrom`.', 'filter.publishedTo');
+      }
+      f.publishedBefore = startOfShanghaiDay(addDays(filter.publishedTo, 1));
+    }
+    if (filter?.tenant) {
+      const t = await ctx.tenantByCode(filter.tenant);
+      f.tenantId = t ? t.id : -1;
+    }
+    const rows = await ctx.disclosures.list(f, order, first, key);
+    for (const row of rows) ctx.loaders.disclosures.item.prime(row.id, row);
+    return toConnection(rows, first, cursorOf(order), () => ctx.disclosures.count(f));
+  },
+
+  async create(ctx: RequestContext, input: CreateDisclosureItemInput): Promise<DisclosureItem> {
+    const tenantId = await tenantIdOf(ctx, input.tenant, 'input.tenant');
+    if (!UUID_RE.test(input.unitId)) throw new BadInputError('`input.unitId` is not a unit id.', 'input.unitId');
+    const unit = await ctx.loaders.units.byId.load(input.unitId);
+    if (!unit || unit.tenantId !== tenantId) {
+      throw new BadInputError(`Unit ${input.unitId} is not a unit of tenant ${input.tenant}.`, 'input.unitId');
+    }
+    await checkCategory(ctx, tenantId, input.categoryCode, 'input.categoryCode');
+    if (input.url) {
+      const p = urlProblem(input.url);
+      if (p) throw new BadInputError(`\`input.url\` ${p}.`, 'input.url');
+    }
+    const now = new Date();
+    const rows = await ctx.em.execute(
+      `insert into disclosure_item (tenant_id, id, unit_id, title, document_number, category_code, channels, special_column, url, status, published_at, external_id, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?::text[], ?, ?, 'DRAFT', null, ?, ?, ?)
+       on conflict (tenant_id, unit_id, external_id) do nothing returning *`,
+      [
+        tenantId, randomUUID(), unit.id, input.title, input.documentNumber ?? null, input.categoryCode, pgTextArray(input.channels),
+        input.specialColumn ?? null, input.url ?? null, input.externalId ?? null, now, now,
+      ],
+    );
+    if (rows.length === 0) throw new BadInputError(`Unit ${unit.code} already has an item with externalId ${input.externalId}.`, 'input.externalId');
+    return mapItem(rows[0]);
+  },
+
+  async update(ctx: RequestContext, id: string, input: UpdateDisclosureItemInput): Promise<DisclosureItem> {
+    if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+    if (input.title === null) throw new BadInputError('`input.title` cannot be cleared.', 'input.title');
+    if (input.categoryCode === null) throw new BadInputError('`input.categoryCode` cannot be cleared.', 'input.categoryCode');
+    if (input.channels === null) throw new BadInputError('`input.channels` cannot be cleared.', 'input.channels');
+    if (input.url) {
+      const p = urlProblem(input.url);
+      if (p) throw new BadInputError(`\`input.url\` ${p}.`, 'input.url');
+    }
+    return ctx.em.transactional(async (tx) => {
+      const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+      if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
+      if (item.status !== DisclosureStatus.DRAFT) refuse(item, 'update', 'DRAFT');
+      if (input.categoryCode !== undefined && input.categoryCode !== item.categoryCode) {
+        const [c] = await tx.execute(`select active from disclosure_category where tenant_id = ? and code = ?`, [item.tenantId, input.categoryCode]);
+        if (!c) throw new BadInputError(`Category ${input.categoryCode} does not exist in this tenant's taxonomy.`, 'input.categoryCode');
+        if (!c.active) throw new BadInputError(`Category ${input.categoryCode} is inactive and takes no new items.`, 'input.categoryCode');
+      }
+      const set: Record<string, unknown> = { updated_at: new Date() };
+      if (input.title !== undefined) set.title = input.title;
+      if (input.documentNumber !== undefined) set.document_number = input.documentNumber;
+      if (input.categoryCode !== undefined) set.category_code = input.categoryCode;
+      if (input.channels !== undefined) set.channels = pgTextArray(input.channels);
+      if (input.specialColumn !== undefined) set.special_column = input.specialColumn;
+      if (input.url !== undefined) set.url = input.url;
+      if (input.externalId !== undefined) set.external_id = input.externalId;
+      if (input.externalId) {
+        const [dup] = await tx.execute(`select 1 from disclosure_item where tenant_id = ? and unit_id = ? and external_id = ? and id <> ?`, [
+          item.tenantId, item.unitId, input.externalId, item.id,
+        ]);
+        if (dup) throw new BadInputError(`The unit already has an item with externalId ${input.externalId}.`, 'input.externalId');
+      }
+      const cols = Object.keys(set);
+      const [row] = await tx.execute(
+        `update disclosure_item set ${cols.map((c) => (c === 'channels' ? `${c} = ?::text[]` : `${c} = ?`)).join(', ')} where tenant_id = ? and id = ? returning *`,
+        [...cols.map((c) => set[c]), item.tenantId, item.id],
+      );
+      return mapItem(row);
+    });
+  },
+
+  submit(ctx: RequestContext, id: string, reviewer: string): Promise<DisclosureItem> {
+    checkReviewer(reviewer);
+    return step(ctx, id, async (_tx, item) => {
+      if (item.status !== DisclosureStatus.DRAFT) refuse(item, 'submit', 'DRAFT');
+      return { status: DisclosureStatus.IN_REVIEW, review: { step: DisclosureReviewStep.SUBMIT, reviewer, decision: DisclosureDecision.NONE, note: null } };
+    });
+  },
+
+  review(ctx: RequestContext, id: string, input: ReviewDisclosureItemInput): Promise<DisclosureItem> {
+    if (!REVIEW_STEPS.includes(input.step)) {
+      throw new BadInputError(`\`input.step\` ${input.step} is not a review step: use OFFICE_REVIEW, LEGAL_REVIEW, CONFIDENTIALITY_REVIEW or REJECT (submit, publish and withdraw have mutations of their own).`, 'input.step');
+    }
+    if (input.decision === DisclosureDecision.NONE) {
+      throw new BadInputError('`input.decision` of a review must be APPROVED or REJECTED.', 'input.decision');
+    }
+    if (input.step === DisclosureReviewStep.REJECT && input.decision !== DisclosureDecision.REJECTED) {
+      throw new BadInputError('A REJECT step needs decision REJECTED.', 'input.decision');
+    }
+    return step(ctx, id, async (_tx, item) => {
+      if (item.status !== DisclosureStatus.IN_REVIEW) refuse(item, 'review', 'IN_REVIEW');
+      const rejected = input.decision === DisclosureDecision.REJECTED;
+      return {
+        status: rejected ? DisclosureStatus.DRAFT : DisclosureStatus.IN_REVIEW,
+        review: { step: input.step, reviewer: input.reviewer, decision: input.decision, note: input.note ?? null },
+      };
+    });
+  },
+
+  publish(ctx: RequestContext, id: string, reviewer: string, publishedAt?: Date | null): Promise<DisclosureItem> {
+    checkReviewer(reviewer);
+    if (publishedAt) {
+      const p = publishedAtProblem(publishedAt);
+      if (p) throw new BadInputError(`\`publishedAt\` ${p}.`, 'publishedAt');
+    }
+    return step(ctx, id, async (tx, item) => {
+      if (item.status !== DisclosureStatus.IN_REVIEW) refuse(item, 'publish', 'IN_REVIEW');
+      const [ok] = await tx.execute(
+        `select 1 from disclosure_review r
+          where r.tenant_id = ? and r.item_id = ? and r.decision = 'APPROVED' and r.step in ('OFFICE_REVIEW', 'LEGAL_REVIEW', 'CONFIDENTIALITY_REVIEW')
+            and r.at > (select max(s.at) from disclosure_review s where s.tenant_id = r.tenant_id and s.item_id = r.item_id and s.step = 'SUBMIT')
+          limit 1`,
+        [item.tenantId, item.id],
+      );
+      if (!ok) {
+        throw new BadInputError(`Cannot publish disclosure item ${item.id}: it is IN_REVIEW without an approving review since it was submitted.`, 'id', {
+          status: item.status,
+        });
+      }
+      return {
+        status: DisclosureStatus.PUBLISHED,
+        publishedAt: publishedAt ?? new Date(),
+        review: { step: DisclosureReviewStep.PUBLISH, reviewer, decision: DisclosureDecision.APPROVED, note: null },
+      };
+    });
+  },
+
+  withdraw(ctx: RequestContext, id: string, reviewer: string, note: string): Promise<DisclosureItem> {
+    checkReviewer(reviewer);
+    checkLength(note, 1000, 'note');
+    return step(ctx, id, async (_tx, item) => {
+      if (item.status !== DisclosureStatus.PUBLISHED) refuse(item, 'withdraw', 'PUBLISHED');
+      return { status: DisclosureStatus.WITHDRAWN, review: { step: DisclosureReviewStep.WITHDRAW, reviewer, decision: DisclosureDecision.NONE, note } };
+    });
+  },
+
+  async delete(ctx: RequestContext, id: string): Promise<string> {
+    if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+    return ctx.em.transactional(async (tx) => {
+      const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+      if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
+      if (item.status === DisclosureStatus.PUBLISHED) {
+        throw new BadInputError(`Cannot delete disclosure item ${item.id}: it is PUBLISHED; withdraw it first.`, 'id', { status: item.status });
+      }
+      await tx.execute(`delete from disclosure_review where tenant_id = ? and item_id = ?`, [item.tenantId, item.id]);
+      await tx.execute(`delete from disclosure_item where tenant_id = ? and id = ?`, [item.tenantId, item.id]);
+      return item.id;
+    });
+  },
+};
