@@ -9,6 +9,8 @@ import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
 import { createCalendarLoader } from './modules/calendar/calendar.service';
+import { ApplicationRepository } from './modules/applications/application.repository';
+import { createApplicationLoaders, ApplicationLoaders } from './modules/applications/application.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -18,7 +20,8 @@ import { createCalendarLoader } from './modules/calendar/calendar.service';
 export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
-  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader> };
+  readonly applications: ApplicationRepository;
+  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader>; applications: ApplicationLoaders };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -33,7 +36,8 @@ export class RequestContext {
     this.requestId = requestId ?? randomUUID();
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em) };
+    this.applications = new ApplicationRepository(em, scope);
+    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em), applications: createApplicationLoaders(this.applications) };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

@@ -4,9 +4,10 @@ import { buildSchema } from 'type-graphql';
 import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
+import { DisclosureApplicationResolver, DisclosureDisputeResolver } from './modules/applications/application.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, DisclosureApplicationResolver, DisclosureDisputeResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
