@@ -143,6 +143,12 @@ describe('reconsiderations and lawsuits', () => {
     expect(await list({ tenant: '430000', filedFrom: '2024-03-01', filedTo: '2024-03-01' })).toEqual(['LAWSUIT:PENDING:430102']);
     expect(await list({ outcome: 'CORRECTED' })).toEqual(['RECONSIDERATION:CONCLUDED:430100']);
 
+    // unit and application of every dispute come through the per-request loaders: page + units + applications.
+    const withRelated = await gql(t, `{ disclosureDisputes(first: 50) { edges { node { unit { code } application { subject unit { code } } } } } }`);
+    expect(withRelated.body.errors).toBeUndefined();
+    expect(withRelated.body.data.disclosureDisputes.edges.map((e: any) => e.node.application?.subject ?? null).sort()).toEqual(['c1', null, null]);
+    expect(withRelated.statements).toBeLessThanOrEqual(3);
+
     const page1 = (await gqlData(t, DISPUTES, { first: 2 })).disclosureDisputes;
     expect(page1.totalCount).toBe(3);
     const page2 = (await gqlData(t, DISPUTES, { first: 2, after: page1.pageInfo.endCursor })).disclosureDisputes;
@@ -189,6 +195,7 @@ describe('statements per request', () => {
     expect(codes.size).toBeGreaterThan(50);
     expect(Number.isFinite(hundred.statements)).toBe(true);
     expect(hundred.statements).toBe(ten.statements);
+    if (process.env.PRINT_STATEMENTS) console.log(`statements: 10 → ${ten.statements}, 100 → ${hundred.statements}`);
     // page + count + tenants + units + parents
     expect(hundred.statements).toBeLessThanOrEqual(5);
   });
