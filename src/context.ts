@@ -13,6 +13,8 @@ import { InteractionRepository } from './modules/interactions/interaction.reposi
 import { createInteractionLoaders, InteractionLoaders } from './modules/interactions/interaction.loaders';
 import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
 import { createDisclosureLoaders, DisclosureLoaders } from './modules/disclosures/disclosure.loaders';
+import { ApplicationRepository } from './modules/applications/application.repository';
+import { createApplicationLoaders, ApplicationLoaders } from './modules/applications/application.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -24,11 +26,13 @@ export class RequestContext {
   readonly units: UnitRepository;
   readonly interactions: InteractionRepository;
   readonly disclosures: DisclosureRepository;
+  readonly applications: ApplicationRepository;
   readonly loaders: {
     units: UnitLoaders;
     calendar: ReturnType<typeof createCalendarLoader>;
     interactions: InteractionLoaders;
     disclosures: DisclosureLoaders;
+    applications: ApplicationLoaders;
   };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
@@ -46,11 +50,13 @@ export class RequestContext {
     this.tenantRepo = new TenantRepository(em, scope);
     this.interactions = new InteractionRepository(em, scope);
     this.disclosures = new DisclosureRepository(em, scope);
+    this.applications = new ApplicationRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units),
       calendar: createCalendarLoader(em),
       interactions: createInteractionLoaders(this.interactions),
       disclosures: createDisclosureLoaders(this.disclosures),
+      applications: createApplicationLoaders(this.applications),
     };
   }
 

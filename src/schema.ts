@@ -6,9 +6,10 @@ import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
 import { InteractionResolver, ReplyRuleResolver } from './modules/interactions/interaction.resolver';
 import { DisclosureResolver } from './modules/disclosures/disclosure.resolver';
+import { DisclosureApplicationResolver, DisclosureDisputeResolver } from './modules/applications/application.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -7,6 +7,8 @@ import { InteractionEvent } from '../modules/interactions/interaction-event.enti
 import { DisclosureCategory } from '../modules/disclosures/disclosure-category.entity';
 import { DisclosureItem } from '../modules/disclosures/disclosure-item.entity';
 import { DisclosureReview } from '../modules/disclosures/disclosure-review.entity';
+import { DisclosureApplication } from '../modules/applications/disclosure-application.entity';
+import { DisclosureDispute } from '../modules/applications/disclosure-dispute.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview, DisclosureApplication, DisclosureDispute];
