@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
@@ -332,8 +332,16 @@ export const InteractionService = {
         statusReason: row.statusReason ?? null,
         externalId: row.externalId ?? null,
       }));
-      for (let i = 0; i < records.length; i += INGEST_CHUNK) {
-        await insertChunk(tx, tenantId, records.slice(i, i + INGEST_CHUNK));
+      try {
+        for (let i = 0; i < records.length; i += INGEST_CHUNK) {
+          await insertChunk(tx, tenantId, records.slice(i, i + INGEST_CHUNK));
+        }
+      } catch (err) {
+        // A concurrent call stored one of these external ids after our check: refuse the whole batch.
+        if (err instanceof UniqueConstraintViolationException) {
+          throw new BadInputError('An external id of this batch was stored meanwhile by another call; nothing was written.', 'rows', { reason: 'EXTERNAL_ID_TAKEN' });
+        }
+        throw err;
       }
       return { accepted: rows.length, ids };
     });
