@@ -4,6 +4,7 @@ import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
 import { startServer, RunningServer } from './server';
 import { seedReference } from './seed';
+import { seedDemoActivity } from './demo/demo-activity';
 
 export interface App {
   db: Database;
@@ -35,7 +36,11 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<App> 
     if (db.kind === 'embedded' && config.seedOnEmpty && (await isEmpty(db))) {
       const started = Date.now();
       const result = await seedReference(db.orm.em.fork(), { scale: config.seedScale });
-      logger.info({ ...result, ms: Date.now() - started }, 'demo data loaded into the empty embedded database');
+      logger.info({ ...result, ms: Date.now() - started }, 'reference data loaded into the empty embedded database');
+      if (config.demoData) {
+        const demo = await seedDemoActivity(db.orm.em.fork());
+        logger.info(demo, 'demo data loaded into the empty embedded database');
+      }
     }
     const server = await startServer(config, db, logger);
     logger.info({ url: server.url, store: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined }, 'API ready');

@@ -43,6 +43,8 @@ export interface AppConfig {
   dbPoolSize: number;
   /** Load the reference units and demo data when the database has no tenant yet. */
   seedOnEmpty: boolean;
+  /** Load the deterministic demo activity (the seed reports' figures) with the reference data. */
+  demoData: boolean;
   /** Schools generated per county are multiplied by this (1 = realistic; tests use less). */
   seedScale: number;
   /** Serve the GraphQL introspection and the Apollo landing page/explorer. */
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     DB_POOL_SIZE: num({ default: 10 }),
     SEED_ON_EMPTY: bool({ default: true }),
     SEED_SCALE: num({ default: 1 }),
+    DEMO_DATA: bool({ default: true }),
     INTROSPECTION: bool({ default: true }),
     SHUTDOWN_GRACE_MS: num({ default: 10_000 }),
   };
@@ -107,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     dbPoolSize: Math.floor(positive('DB_POOL_SIZE', clean.DB_POOL_SIZE)),
     seedOnEmpty: clean.SEED_ON_EMPTY,
     seedScale: positive('SEED_SCALE', clean.SEED_SCALE),
+    demoData: clean.DEMO_DATA,
     introspection: clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
   };

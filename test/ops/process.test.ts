@@ -83,7 +83,7 @@ describe('the server process', () => {
   });
 
   it('starts on a fresh store, serves the demo hierarchy, keeps it across a restart, and stops cleanly on SIGTERM', async () => {
-    const env: Record<string, string> = dbUrl ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir, SEED_SCALE: '0.05' };
+    const env: Record<string, string> = dbUrl ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir, SEED_SCALE: '0.05', DEMO_DATA: 'false' };
     if (dbUrl) {
       // PostgreSQL is seeded by `npm run seed`, not by the server: do the same here.
       const seed = spawn(process.execPath, [join(__dirname, '../../dist/src/cli/seed.js')], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: dbUrl, SEED_SCALE: '0.05', LOG_LEVEL: 'info' } });
@@ -99,7 +99,7 @@ describe('the server process', () => {
     const body = await post(first.port, DONE_WHEN);
     expect(body.data.unit.children).toHaveLength(14);
     expect(body.data.unit.children[0]).toEqual({ code: '430100', name: '长沙市教育局' });
-    if (!dbUrl) expect(first.lines.some((l) => l.msg?.startsWith('demo data loaded'))).toBe(true);
+    if (!dbUrl) expect(first.lines.some((l) => l.msg?.startsWith('reference data loaded'))).toBe(true);
 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
@@ -107,7 +107,7 @@ describe('the server process', () => {
 
     const second = await run(env);
     try {
-      expect(second.lines.some((l) => l.msg?.startsWith('demo data loaded'))).toBe(false);
+      expect(second.lines.some((l) => l.msg?.startsWith('reference data loaded'))).toBe(false);
       expect(second.lines.some((l) => l.msg === 'migrations applied')).toBe(false);
       const again = await post(second.port, DONE_WHEN);
       expect(again.data).toEqual(body.data);

@@ -3,6 +3,7 @@ import { loadConfig, AppConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { startApp, App } from '../../src/app';
 import { seedReference } from '../../src/seed';
+import { seedDemoActivity } from '../../src/demo/demo-activity';
 import { createTestDatabase, TestDatabase, TEST_STORE } from './database';
 
 export interface TestApp {
@@ -27,7 +28,7 @@ export interface GqlResponse<T = any> {
  * its own: an in-memory embedded store, or a fresh PostgreSQL database when TEST_DATABASE_URL is set.
  * The reference units are loaded at `seedScale` (1 = the full demo set).
  */
-export async function startTestApp(opts: { seedScale?: number; env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { seedScale?: number; env?: Record<string, string>; databaseUrl?: string; demo?: boolean } = {}): Promise<TestApp> {
   let db: TestDatabase | null = null;
   let databaseUrl = opts.databaseUrl;
   if (!databaseUrl && TEST_STORE === 'postgres') {
@@ -42,6 +43,7 @@ export async function startTestApp(opts: { seedScale?: number; env?: Record<stri
       NODE_ENV: 'test',
       DATA_DIR: 'memory://',
       SEED_SCALE: String(opts.seedScale ?? 0.2),
+      DEMO_DATA: opts.demo ? 'true' : 'false',
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       ...opts.env,
     },
@@ -54,6 +56,7 @@ export async function startTestApp(opts: { seedScale?: number; env?: Record<stri
     if (databaseUrl && !opts.databaseUrl && config.seedOnEmpty) {
       // PostgreSQL is never seeded implicitly by the server; do what `npm run seed` does.
       await seedReference(app.db.orm.em.fork(), { scale: config.seedScale });
+      if (opts.demo) await seedDemoActivity(app.db.orm.em.fork());
     }
   } catch (err) {
     await db?.drop();

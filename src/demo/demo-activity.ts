@@ -1,0 +1,309 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkingCalendar, addDays } from '../modules/calendar/working-calendar';
+import { nationalExceptions } from '../modules/calendar/calendar.seed';
+
+/**
+ * Deterministic demo activity on the reference units. The figures the seed reports published are
+ * placed on the unit that published them (DEMO_FIGURES below, read back by test/demo), plus
+ * plausible activity elsewhere. Rows are generated inside the database (generate_series), with ids
+ * derived by md5 from a stable name, so the data is the same on every machine; `on conflict do
+ * nothing` and a marker row make a second run a no-op.
+ */
+
+const MARKER = { tenantId: 430000, operation: 'demo', key: 'demo-activity-v1' };
+
+/** Interaction events of one kind mix, one unit (or spread over a tenant), one year. */
+export interface EventSpec {
+  tag: string;
+  tenant: number;
+  /** Unit code, or '*' to spread the rows over every unit of the tenant but its root. */
+  unit: string;
+  year: number;
+  /** Rows take these kinds round-robin. */
+  kinds: string[];
+  channel: string;
+  onTime?: number;
+  late?: number;
+  invalid?: number;
+  open?: number;
+  /** Interviews, surveys and solicitations held (no reply expected). */
+  held?: number;
+  /** Tag of the demo centre that accepted these (service requests). */
+  centre?: string;
+}
+
+/** Published disclosure items of one category on one unit in one year. */
+export interface ItemSpec {
+  tag: string;
+  tenant: number;
+  unit: string;
+  year: number;
+  category: string;
+  count: number;
+  /** The first `alsoGovernmentPortal` items go to the government portal as well. */
+  channels: string[];
+  alsoGovernmentPortal?: number;
+}
+
+export interface ApplicationSpec {
+  tag: string;
+  tenant: number;
+  unit: string;
+  year: number;
+  count: number;
+  outcomes: string[];
+}
+
+/**
+ * The published figures (seeds 000, 001, 002, 004), placed on the unit that published them.
+ * Hunan 2014: 4,736 mailbox/consultation/complaint received, 4,325 replied within 5 working days,
+ * on-time rate 98% after excluding invalid ones: 4,325 / (4,736 − 323 invalid) = 0.980, so 323
+ * are invalid and the remaining 88 were replied late.
+ */
+export const DEMO_EVENTS: EventSpec[] = [
+  { tag: 'hn2014-mail', tenant: 430000, unit: '430000', year: 2014, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 4325, late: 88, invalid: 323 },
+  { tag: 'hn2014-qa', tenant: 430000, unit: '430000', year: 2014, kinds: ['PORTAL_QA'], channel: 'PORTAL', onTime: 59 },
+  { tag: 'hn2014-survey', tenant: 430000, unit: '430000', year: 2014, kinds: ['SURVEY'], channel: 'PORTAL', held: 7 },
+  { tag: 'hn2014-solicit', tenant: 430000, unit: '430000', year: 2014, kinds: ['SOLICITATION'], channel: 'PORTAL', held: 2 },
+  { tag: 'hn2014-interview', tenant: 430000, unit: '430000', year: 2014, kinds: ['INTERVIEW'], channel: 'PORTAL', held: 49 },
+  { tag: 'hn2017-mail', tenant: 430000, unit: '430000', year: 2017, kinds: ['MAILBOX', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 10846, late: 143, invalid: 83 },
+  { tag: 'hn2017-qa', tenant: 430000, unit: '430000', year: 2017, kinds: ['PORTAL_QA'], channel: 'PORTAL', onTime: 72 },
+  { tag: 'hn2017-interview', tenant: 430000, unit: '430000', year: 2017, kinds: ['INTERVIEW'], channel: 'PORTAL', held: 45 },
+  { tag: 'hn2017-service-province', tenant: 430000, unit: '430000', year: 2017, kinds: ['SERVICE_REQUEST'], channel: 'IN_PERSON', onTime: 17000, centre: 'bureau:1' },
+  { tag: 'hn2017-service', tenant: 430000, unit: '*', year: 2017, kinds: ['SERVICE_REQUEST'], channel: 'IN_PERSON', onTime: 343000 },
+  { tag: 'sx2017-mail', tenant: 140000, unit: '140000', year: 2017, kinds: ['MAILBOX'], channel: 'MAILBOX_WEB', onTime: 2046 },
+  { tag: 'sx2017-hotline', tenant: 140000, unit: '140000', year: 2017, kinds: ['HOTLINE'], channel: 'PHONE', onTime: 3127 },
+  { tag: 'xg2018-mail', tenant: 420000, unit: '420900', year: 2018, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 259 },
+  // Plausible activity elsewhere: the counties and cities of Hunan and Hubei in 2024.
+  { tag: 'hn2024-mail', tenant: 430000, unit: '*', year: 2024, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 9200, late: 310, invalid: 240, open: 150 },
+  { tag: 'hb2024-mail', tenant: 420000, unit: '*', year: 2024, kinds: ['MAILBOX', 'CONSULTATION'], channel: 'MAILBOX_WEB', onTime: 820, late: 25, invalid: 18, open: 9 },
+];
+
+const XIAOGAN_2018: [string, number][] = [
+  ['NEWS', 1578], ['DISCLOSURE_COLUMN', 232], ['PLANNING_FINANCE', 28], ['SUPERVISION', 32], ['BASIC_EDUCATION', 26],
+  ['VOCATIONAL_ADULT_EDUCATION', 33], ['RESEARCH', 132], ['PERSONNEL', 32], ['EDUCATION_TECHNOLOGY', 50], ['PARTY_BUILDING', 28],
+  ['PHYSICAL_HEALTH', 81], ['ADMISSIONS', 43], ['ADMINISTRATIVE_APPROVAL', 33], ['STUDENT_AID', 56], ['SAFETY_LOGISTICS', 28], ['TRADE_UNION', 26],
+];
+
+export const DEMO_ITEMS: ItemSpec[] = [
+  { tag: 'hn2014-news', tenant: 430000, unit: '430000', year: 2014, category: 'NEWS', count: 2732, channels: ['DEPARTMENT_PORTAL'] },
+  { tag: 'hn2014-notice', tenant: 430000, unit: '430000', year: 2014, category: 'NOTICE', count: 751, channels: ['DEPARTMENT_PORTAL'] },
+  // Hunan 2017: 2,826 items on the department portal, 1,241 of them also on the government portal; 6 policy interpretations.
+  { tag: 'hn2017-policy', tenant: 430000, unit: '430000', year: 2017, category: 'POLICY_INTERPRETATION', count: 6, channels: ['DEPARTMENT_PORTAL'], alsoGovernmentPortal: 6 },
+  { tag: 'hn2017-notice', tenant: 430000, unit: '430000', year: 2017, category: 'NOTICE', count: 1020, channels: ['DEPARTMENT_PORTAL'], alsoGovernmentPortal: 1020 },
+  { tag: 'hn2017-news', tenant: 430000, unit: '430000', year: 2017, category: 'NEWS', count: 1800, channels: ['DEPARTMENT_PORTAL'], alsoGovernmentPortal: 215 },
+  { tag: 'sx2017-notice', tenant: 140000, unit: '140000', year: 2017, category: 'NOTICE', count: 298, channels: ['DEPARTMENT_PORTAL'] },
+  { tag: 'sx2017-work', tenant: 140000, unit: '140000', year: 2017, category: 'DEPARTMENT_WORK', count: 359, channels: ['DEPARTMENT_PORTAL'] },
+  { tag: 'sx2017-columns', tenant: 140000, unit: '140000', year: 2017, category: 'EDUCATION_COLUMNS', count: 548, channels: ['DEPARTMENT_PORTAL'] },
+  { tag: 'sx2017-disclosure', tenant: 140000, unit: '140000', year: 2017, category: 'DISCLOSURE', count: 181, channels: ['DEPARTMENT_PORTAL'] },
+  { tag: 'sx2017-news', tenant: 140000, unit: '140000', year: 2017, category: 'NEWS', count: 439, channels: ['DEPARTMENT_PORTAL'] },
+  ...XIAOGAN_2018.map(([category, count]) => ({ tag: `xg2018-${category.toLowerCase()}`, tenant: 420000, unit: '420900', year: 2018, category, count, channels: ['DEPARTMENT_PORTAL'] })),
+  { tag: 'hn2024-county-news', tenant: 430000, unit: '*', year: 2024, category: 'NEWS', count: 3600, channels: ['DEPARTMENT_PORTAL', 'WECHAT'] },
+];
+
+export const DEMO_APPLICATIONS: ApplicationSpec[] = [
+  { tag: 'hn2014-app', tenant: 430000, unit: '430000', year: 2014, count: 5, outcomes: ['GRANTED'] },
+  { tag: 'hn2017-app', tenant: 430000, unit: '430000', year: 2017, count: 15, outcomes: ['GRANTED', 'GRANTED', 'PARTLY_GRANTED', 'NOT_HELD', 'REDIRECTED'] },
+];
+
+/** Day → due instant for `days` working days, for every day of the demo years (national calendar). */
+function dueTable(years: number[], days: number): string {
+  const cal = new WorkingCalendar(new Map(nationalExceptions().map((d) => [d.day, d.working])));
+  const out: { day: string; due: string }[] = [];
+  for (const y of years) {
+    for (let d = `${y}-01-01`; d <= `${y}-12-31`; d = addDays(d, 1)) {
+      out.push({ day: d, due: cal.deadline(new Date(`${d}T02:00:00Z`), days).toISOString() });
+    }
+  }
+  return JSON.stringify(out);
+}
+
+/** SQL of the units a spec draws from, as one array ordered by code. */
+const UNITS_CTE = `units as (
+  select array_agg(id order by code) as ids from org_unit
+   where tenant_id = :tenant and (case when :unit = '*' then parent_id is not null and level in ('CITY', 'COUNTY') else code = :unit end)
+)`;
+
+/** Spreads row i evenly over the year, at 10:00–16:00 Beijing time. */
+const RECEIVED_AT = `(cast(:start as timestamptz) + ((i::bigint * :days) / :total) * interval '1 day') + interval '2 hours' + (i % 7) * interval '1 hour'`;
+
+async function insertEvents(em: EntityManager, s: EventSpec, dues: string): Promise<void> {
+  const b1 = s.onTime ?? 0;
+  const b2 = b1 + (s.late ?? 0);
+  const b3 = b2 + (s.invalid ?? 0);
+  const b4 = b3 + (s.open ?? 0);
+  const total = b4 + (s.held ?? 0);
+  if (total === 0) return;
+  const unitsCte = s.kinds.includes('SERVICE_REQUEST') && s.unit === '*' ? UNITS_CTE.replace("level in ('CITY', 'COUNTY')", 'true') : UNITS_CTE;
+  const knex = em.getKnex();
+  await em.execute(
+    knex.raw(
+      `with ${unitsCte}, rows as (
+         select i, (cast(:kinds as text[]))[1 + i % cardinality(cast(:kinds as text[]))] as kind,
+                u.ids[1 + i % cardinality(u.ids)] as unit_id, ${RECEIVED_AT} as received_at
+           from units u, generate_series(0, :total - 1) as i
+       )
+       insert into interaction_event (tenant_id, id, unit_id, centre_id, kind, channel, subject, received_at, due_at, replied_at, status, created_at, updated_at)
+       select :tenant, cast(md5(:tag || ':' || r.i) as uuid), r.unit_id, case when :centre = '' then null else cast(md5('centre:' || :centre) as uuid) end, r.kind, :channel,
+              '示例事项 ' || :tag || ' #' || r.i, r.received_at,
+              case when r.i >= :b4 then null else d.due end,
+              case when r.i < :b1 then r.received_at + interval '3 hours' when r.i < :b2 then d.due + interval '1 day' end,
+              case when r.i < :b2 then 'REPLIED' when r.i < :b3 then 'INVALID' when r.i < :b4 then 'OPEN' else 'HELD' end,
+              r.received_at, r.received_at
+         from rows r
+         join jsonb_to_recordset(cast(:dues as jsonb)) as d(day date, due timestamptz) on d.day = cast(r.received_at + interval '8 hours' as date)
+       on conflict do nothing`,
+      { tenant: s.tenant, unit: s.unit, kinds: `{${s.kinds.join(',')}}`, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total, tag: s.tag, channel: s.channel, centre: s.centre ?? '', b1, b2, b3, b4, dues },
+    ),
+  );
+}
+
+function daysIn(year: number): number {
+  return (Date.UTC(year + 1, 0, 1) - Date.UTC(year, 0, 1)) / 86_400_000;
+}
+
+async function insertItems(em: EntityManager, s: ItemSpec): Promise<void> {
+  const knex = em.getKnex();
+  const params = {
+    tenant: s.tenant, unit: s.unit, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total: s.count, tag: s.tag,
+    category: s.category, channels: `{${s.channels.join(',')}}`, gov: s.alsoGovernmentPortal ?? 0,
+  };
+  await em.execute(
+    knex.raw(
+      `with ${UNITS_CTE}, rows as (
+         select i, u.ids[1 + i % cardinality(u.ids)] as unit_id, ${RECEIVED_AT} as at
+           from units u, generate_series(0, :total - 1) as i
+       )
+       insert into disclosure_item (tenant_id, id, unit_id, title, category_code, channels, status, published_at, external_id, created_at, updated_at)
+       select :tenant, cast(md5(:tag || ':' || r.i) as uuid), r.unit_id, '示例信息 ' || :tag || ' #' || r.i, :category,
+              case when r.i < :gov then cast(:channels as text[]) || array['GOVERNMENT_PORTAL'] else cast(:channels as text[]) end,
+              'PUBLISHED', r.at, 'demo:' || :tag || ':' || r.i, r.at - interval '1 day', r.at
+         from rows r
+       on conflict do nothing`,
+      params,
+    ),
+  );
+  // The review trail of each item: an approving office review, then publication.
+  await em.execute(
+    knex.raw(
+      `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at)
+       select :tenant, cast(md5(:tag || ':' || i || ':' || s.step) as uuid), cast(md5(:tag || ':' || i) as uuid), s.step, '办公室', s.decision, null,
+              (cast(:start as timestamptz) + ((i::bigint * :days) / :total) * interval '1 day') + interval '2 hours' + (i % 7) * interval '1 hour' - s.before
+         from generate_series(0, :total - 1) as i,
+              (values ('OFFICE_REVIEW', 'APPROVED', interval '2 hours'), ('PUBLISH', 'NONE', interval '0 hours')) as s(step, decision, before)
+       on conflict do nothing`,
+      params,
+    ),
+  );
+}
+
+async function insertApplications(em: EntityManager, s: ApplicationSpec): Promise<void> {
+  const knex = em.getKnex();
+  const cal = new WorkingCalendar(new Map(nationalExceptions().map((d) => [d.day, d.working])));
+  const rows = Array.from({ length: s.count }, (_, i) => {
+    const received = new Date(Date.UTC(s.year, Math.floor((i * 12) / s.count), 10, 2));
+    return {
+      i,
+      received: received.toISOString(),
+      due: cal.deadline(received, 20).toISOString(),
+      decided: new Date(received.getTime() + 8 * 86_400_000).toISOString(),
+      outcome: s.outcomes[i % s.outcomes.length],
+    };
+  });
+  await em.execute(
+    knex.raw(
+      `insert into disclosure_application (tenant_id, id, unit_id, applicant_type, applicant_name, subject, channel, received_at, due_at, status, outcome, decided_at, fee_charged, external_id, created_at, updated_at)
+       select :tenant, cast(md5(:tag || ':' || v.i) as uuid), u.id, 'CITIZEN', '申请人' || v.i, '示例申请 ' || :tag || ' #' || v.i, 'ONLINE',
+              v.received, v.due, 'DECIDED', v.outcome, v.decided, 0, 'demo:' || :tag || ':' || v.i, v.received, v.decided
+         from jsonb_to_recordset(cast(:rows as jsonb)) as v(i int, received timestamptz, due timestamptz, decided timestamptz, outcome text)
+         join org_unit u on u.tenant_id = :tenant and u.code = :unit
+       on conflict do nothing`,
+      { tenant: s.tenant, tag: s.tag, unit: s.unit, rows: JSON.stringify(rows) },
+    ),
+  );
+}
+
+export interface DemoResult {
+  loaded: boolean;
+  ms: number;
+}
+
+/** Loads the demo activity once (a marker in ingest_request records that it was loaded). */
+export async function seedDemoActivity(em: EntityManager): Promise<DemoResult> {
+  const started = Date.now();
+  const loaded = await em.transactional(async (tx) => {
+    const marker = await tx.execute(
+      `insert into ingest_request (tenant_id, operation, key, payload_hash, result) select ?, ?, ?, 'demo', '{}'::jsonb
+        where exists (select 1 from tenant where id = ?) on conflict do nothing returning key`,
+      [MARKER.tenantId, MARKER.operation, MARKER.key, MARKER.tenantId],
+    );
+    if (marker.length === 0) return false;
+    const dues = dueTable([2014, 2017, 2018, 2024], 5);
+    for (const s of DEMO_EVENTS) await insertEvents(tx, s, dues);
+    for (const s of DEMO_ITEMS) await insertItems(tx, s);
+    for (const s of DEMO_APPLICATIONS) await insertApplications(tx, s);
+    const [{ has }] = await tx.execute(`select to_regclass('centre') is not null and to_regclass('officer') is not null as has`);
+    if (has) await seedDemoCentresAndOfficers(tx);
+    return true;
+  });
+  if (loaded) await em.execute('analyze');
+  return { loaded, ms: Date.now() - started };
+}
+
+/**
+ * Centres (seed 000: end of 2014, 14 at city level, 120 at county level, 4,140 at primary and
+ * secondary schools, 75 at universities, plus the provincial centre; seed 001: 9,586 in the
+ * province by the end of 2017) and e-government officers (seed 001: 170 across the system).
+ */
+async function seedDemoCentresAndOfficers(em: EntityManager): Promise<void> {
+  const knex = em.getKnex();
+  const centre = (select: string, params: Record<string, unknown>) =>
+    em.execute(
+      knex.raw(
+        `insert into centre (tenant_id, id, unit_id, kind, name, opened_on, status, created_at, updated_at)
+         select 430000, cast(md5('centre:' || :tag || ':' || n) as uuid), unit_id, kind, name, cast(opened as date), 'ACTIVE', now(), now()
+           from (${select}) as s
+         on conflict do nothing`,
+        params,
+      ),
+    );
+  // The province, cities, 120 of the 122 counties (all but the two last by code), by 2014.
+  await centre(
+    `select row_number() over (order by code) as n, id as unit_id, 'CENTER' as kind, name || '教育阳光服务中心' as name, '2014-01-06' as opened
+       from org_unit where tenant_id = 430000 and level in ('PROVINCE', 'CITY')`,
+    { tag: 'bureau' },
+  );
+  await centre(
+    `select row_number() over (order by code) as n, id as unit_id, 'CENTER' as kind, name || '教育阳光服务中心' as name, '2014-06-30' as opened
+       from (select * from org_unit where tenant_id = 430000 and level = 'COUNTY' order by code limit 120) c`,
+    { tag: 'county' },
+  );
+  // Universities: 75 centres and stations over the universities (two at the first 35 by code).
+  await centre(
+    `select n, unit_id, case when k = 0 then 'CENTER' else 'STATION' end as kind, name || case when k = 0 then '阳光服务中心' else '阳光服务站' end, '2014-09-01' as opened
+       from (select row_number() over (order by u.code, k) as n, u.id as unit_id, u.name, k
+               from org_unit u cross join generate_series(0, 1) as k
+              where u.tenant_id = 430000 and u.kind = 'UNIVERSITY') x
+      where n <= 75`,
+    { tag: 'university' },
+  );
+  // Primary and secondary schools: 4,140 points by the end of 2014, 5,236 more in 2015–2017
+  // (9,586 in the province with the 350 above). Schools are taken round-robin if there are fewer.
+  await centre(
+    `select i as n, ids[1 + i % cardinality(ids)] as unit_id, 'POINT' as kind, '教育阳光服务点' as name,
+            case when i < 4140 then cast('2014-03-01' as date) + (i % 300) else cast('2015-01-05' as date) + ((i - 4140) % 1090) end as opened
+       from (select array_agg(id order by code) as ids from org_unit
+              where tenant_id = 430000 and level = 'SCHOOL' and kind not in ('UNIVERSITY', 'AFFILIATED_INSTITUTION')) s,
+            generate_series(0, 4140 + 5236 - 1) as i`,
+    { tag: 'school' },
+  );
+  // Officers: 170 active e-government officers across Hunan (6 at the department, 3 per city, 1 per county).
+  await em.execute(
+    `insert into officer (tenant_id, id, unit_id, name, role, active, appointed_on)
+     select 430000, cast(md5('officer:' || u.code || ':' || k) as uuid), u.id, '专干' || u.code || '-' || k, 'OFFICER', true, date '2016-03-01'
+       from org_unit u cross join generate_series(1, 6) as k
+      where u.tenant_id = 430000
+        and ((u.level = 'PROVINCE') or (u.level = 'CITY' and k <= 3) or (u.level = 'COUNTY' and k = 1))
+     on conflict do nothing`,
+  );
+}

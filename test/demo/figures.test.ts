@@ -1,0 +1,122 @@
+import { gqlData, startTestApp, TestApp } from '../support/app';
+
+/**
+ * The demo data reproduces what the seed reports published, on the unit that published them.
+ * Read back through the API (connections' totalCount over the raw rows).
+ */
+let t: TestApp;
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  t = await startTestApp({ seedScale: 1, demo: true });
+  const data = await gqlData(t, '{ hn: unit(code: "430000") { id } sx: unit(code: "140000") { id } xg: unit(code: "420900") { id } }');
+  ids.hn = data.hn.id;
+  ids.sx = data.sx.id;
+  ids.xg = data.xg.id;
+}, 300_000);
+afterAll(async () => t?.close());
+
+/** totalCount of interactions matching the filter. */
+async function events(filter: string): Promise<number> {
+  const data = await gqlData(t, `{ interactions(filter: { ${filter} }, first: 0) { totalCount } }`);
+  return data.interactions.totalCount;
+}
+async function items(filter: string): Promise<number> {
+  const data = await gqlData(t, `{ disclosureItems(filter: { status: PUBLISHED, ${filter} }, first: 0) { totalCount } }`);
+  return data.disclosureItems.totalCount;
+}
+async function applications(filter: string): Promise<number> {
+  const data = await gqlData(t, `{ disclosureApplications(filter: { ${filter} }, first: 0) { totalCount } }`);
+  return data.disclosureApplications.totalCount;
+}
+const year = (y: number, f = 'received') => `${f}From: "${y}-01-01", ${f}To: "${y}-12-31"`;
+
+describe('seed 000: Hunan provincial department, 2014', () => {
+  const own = () => `unitId: "${ids.hn}", subtree: false, ${year(2014)}`;
+  const mail = 'kinds: [MAILBOX, CONSULTATION, COMPLAINT]';
+
+  it('2,732 news items and 751 notices/documents on the department portal', async () => {
+    expect(await items(`unitId: "${ids.hn}", categoryCode: "NEWS", channel: DEPARTMENT_PORTAL, ${year(2014, 'published')}`)).toBe(2732);
+    expect(await items(`unitId: "${ids.hn}", categoryCode: "NOTICE", channel: DEPARTMENT_PORTAL, ${year(2014, 'published')}`)).toBe(751);
+  });
+
+  it('4,736 mailbox/consultation/complaint received, 4,325 replied on time: 98% after excluding invalid ones', async () => {
+    const received = await events(`${own()}, ${mail}`);
+    const invalid = await events(`${own()}, ${mail}, status: INVALID`);
+    const replied = await events(`${own()}, ${mail}, status: REPLIED`);
+    const late = await events(`${own()}, ${mail}, status: REPLIED, overdue: true`);
+    expect(received).toBe(4736);
+    expect(replied - late).toBe(4325);
+    expect(Math.round(((replied - late) / (received - invalid)) * 100) / 100).toBe(0.98);
+  });
+
+  it('59 portal questions, all replied on time; 7 surveys, 2 solicitations, 49 interviews', async () => {
+    expect(await events(`${own()}, kind: PORTAL_QA`)).toBe(59);
+    expect(await events(`${own()}, kind: PORTAL_QA, status: REPLIED, overdue: false`)).toBe(59);
+    expect(await events(`${own()}, kind: SURVEY, status: HELD`)).toBe(7);
+    expect(await events(`${own()}, kind: SOLICITATION, status: HELD`)).toBe(2);
+    expect(await events(`${own()}, kind: INTERVIEW, status: HELD`)).toBe(49);
+  });
+
+  it('5 disclosure applications, all answered on time', async () => {
+    expect(await applications(`unitId: "${ids.hn}", subtree: false, ${year(2014)}`)).toBe(5);
+    expect(await applications(`unitId: "${ids.hn}", subtree: false, ${year(2014)}, status: DECIDED, overdue: false`)).toBe(5);
+  });
+});
+
+describe('seed 001: Hunan, 2017', () => {
+  it('2,826 items on the department portal, 1,241 to the government portal, 6 policy interpretations', async () => {
+    const hn = `unitId: "${ids.hn}", subtree: false, ${year(2017, 'published')}`;
+    expect(await items(`${hn}, channel: DEPARTMENT_PORTAL`)).toBe(2826);
+    expect(await items(`${hn}, channel: GOVERNMENT_PORTAL`)).toBe(1241);
+    expect(await items(`${hn}, categoryCode: "POLICY_INTERPRETATION"`)).toBe(6);
+  });
+
+  it('15 applications, 11,072 mailbox and complaint questions, 72 portal questions, 45 interviews', async () => {
+    const own = `unitId: "${ids.hn}", subtree: false, ${year(2017)}`;
+    expect(await applications(own)).toBe(15);
+    expect(await events(`${own}, kinds: [MAILBOX, COMPLAINT]`)).toBe(11072);
+    expect(await events(`${own}, kind: PORTAL_QA`)).toBe(72);
+    expect(await events(`${own}, kind: INTERVIEW`)).toBe(45);
+  });
+
+  it('about 360,000 service requests in the province, 17,000 of them at province level', async () => {
+    expect(await events(`unitId: "${ids.hn}", subtree: false, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(17000);
+    expect(await events(`unitId: "${ids.hn}", subtree: true, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(360000);
+  });
+});
+
+describe('seed 002: Shanxi provincial department, 2017', () => {
+  it('1,825 items: notices 298, department work 359, education columns 548, disclosure 181, news 439', async () => {
+    const sx = `unitId: "${ids.sx}", ${year(2017, 'published')}`;
+    const byCategory: Record<string, number> = { NOTICE: 298, DEPARTMENT_WORK: 359, EDUCATION_COLUMNS: 548, DISCLOSURE: 181, NEWS: 439 };
+    for (const [code, n] of Object.entries(byCategory)) expect(await items(`${sx}, categoryCode: "${code}"`)).toBe(n);
+    expect(await items(sx)).toBe(1825);
+  });
+
+  it('no applications, 2,000+ mailbox replies, 3,000+ hotline answers', async () => {
+    const own = `unitId: "${ids.sx}", subtree: true, ${year(2017)}`;
+    expect(await applications(own)).toBe(0);
+    expect(await events(`${own}, kind: MAILBOX, status: REPLIED`)).toBeGreaterThan(2000);
+    expect(await events(`${own}, kind: HOTLINE, status: REPLIED`)).toBeGreaterThan(3000);
+  });
+});
+
+describe('seed 004: Xiaogan city bureau, 2018', () => {
+  it('publishes its items by business line, as counted in its report', async () => {
+    const xg = `unitId: "${ids.xg}", subtree: false, ${year(2018, 'published')}`;
+    const expected: Record<string, number> = {
+      NEWS: 1578, DISCLOSURE_COLUMN: 232, PLANNING_FINANCE: 28, SUPERVISION: 32, BASIC_EDUCATION: 26, VOCATIONAL_ADULT_EDUCATION: 33,
+      RESEARCH: 132, PERSONNEL: 32, EDUCATION_TECHNOLOGY: 50, PARTY_BUILDING: 28, PHYSICAL_HEALTH: 81, ADMISSIONS: 43,
+      ADMINISTRATIVE_APPROVAL: 33, STUDENT_AID: 56, SAFETY_LOGISTICS: 28, TRADE_UNION: 26,
+    };
+    for (const [code, n] of Object.entries(expected)) expect(await items(`${xg}, categoryCode: "${code}"`)).toBe(n);
+  });
+
+  it('259 mailbox consultations, suggestions and complaints, all replied on time; no applications', async () => {
+    const own = `unitId: "${ids.xg}", subtree: false, ${year(2018)}`;
+    expect(await events(`${own}, kinds: [MAILBOX, CONSULTATION, COMPLAINT]`)).toBe(259);
+    expect(await events(`${own}, kinds: [MAILBOX, CONSULTATION, COMPLAINT], status: REPLIED, overdue: false`)).toBe(259);
+    expect(await applications(own)).toBe(0);
+  });
+});
