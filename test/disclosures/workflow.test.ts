@@ -1,4 +1,6 @@
 import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { seedDisclosureCategories } from '../../src/modules/disclosures/disclosure.seed';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 let t: TestApp;
 let schoolId: string; // a school of Hunan
@@ -66,6 +68,12 @@ describe('category taxonomies', () => {
     const hunan = (await gqlData(t, q, { t: '430000' })).disclosureCategories;
     expect(hunan.map((c: any) => c.code)).toEqual(expect.arrayContaining(['NEWS', 'NOTICE', 'POLICY_INTERPRETATION', 'BUDGET_FINAL_ACCOUNTS', 'ADMISSIONS', 'OTHER']));
     expect((await gqlData(t, q, { t: '999999' })).disclosureCategories).toEqual([]);
+  });
+
+  it('seeds idempotently: a second run inserts nothing', async () => {
+    expect(await seedDisclosureCategories(t.app.db.orm.em.fork() as EntityManager)).toBe(0);
+    const q = `{ disclosureCategories(tenant: "420000") { code } }`;
+    expect((await gqlData(t, q)).disclosureCategories).toHaveLength(16);
   });
 
   it('upserts a category, and an inactive one takes no new items', async () => {
