@@ -4,10 +4,10 @@ import { buildSchema } from 'type-graphql';
 import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
-import { DisclosureResolver } from './modules/disclosures/disclosure.resolver';
+import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, DisclosureResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, DisclosureResolver, UnitDisclosureResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

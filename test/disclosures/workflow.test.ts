@@ -266,6 +266,24 @@ describe('listing', () => {
     expect((await gql(t, `{ disclosureItems(filter: { subtree: true }) { totalCount } }`)).body.errors![0].extensions?.field).toBe('filter.subtree');
   });
 
+  it('answers OrgUnit.disclosureItems per unit and subtree, batched over parents', async () => {
+    const q = `query($code: String!) { unit(code: $code) { children(level: COUNTY) { id disclosureItems(subtree: true, first: 2) { totalCount edges { node { id } } } } } }`;
+    const city = await gql(t, q, { code: '430100' });
+    expect(city.body.errors).toBeUndefined();
+    const counties = city.body.data.unit.children;
+    const first = counties.find((c: any) => c.id === countyId);
+    const top = await gqlData(t, `query($u: ID!) { disclosureItems(filter: { unitId: $u, subtree: true }, first: 2) { totalCount edges { node { id } } } }`, { u: countyId });
+    expect(first.disclosureItems.totalCount).toBeGreaterThanOrEqual(4);
+    expect(first.disclosureItems).toEqual(top.disclosureItems);
+    const other = counties.find((c: any) => c.id === otherCountyId);
+    expect(other.disclosureItems.edges.map((e: any) => e.node.id)).toContain(ids.d);
+    const own = await gqlData(t, `query($u: ID!) { disclosureItem: unit(id: $u) { disclosureItems(status: DRAFT) { edges { node { id } } } } }`, { u: countyId });
+    expect(own.disclosureItem.disclosureItems.edges).toEqual([]);
+    const small = await gql(t, q, { code: '420900' });
+    expect(small.body.data.unit.children.length).toBeLessThan(counties.length);
+    expect(small.statements).toBe(city.statements);
+  });
+
   it('costs the same statements for 10 and 100 items with unit, category and reviews', async () => {
     // 100 more items across several units, some with reviews.
     const units = (await gqlData(t, `query($id: ID!) { unit(id: $id) { descendants(level: SCHOOL, first: 20) { edges { node { id } } } } }`, {
