@@ -1,4 +1,6 @@
 import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { seedDisclosureCategories } from '../../src/modules/disclosures/disclosure.seed';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 let t: TestApp;
 let schoolId: string; // a school of Hunan
@@ -66,6 +68,12 @@ describe('category taxonomies', () => {
     const hunan = (await gqlData(t, q, { t: '430000' })).disclosureCategories;
     expect(hunan.map((c: any) => c.code)).toEqual(expect.arrayContaining(['NEWS', 'NOTICE', 'POLICY_INTERPRETATION', 'BUDGET_FINAL_ACCOUNTS', 'ADMISSIONS', 'OTHER']));
     expect((await gqlData(t, q, { t: '999999' })).disclosureCategories).toEqual([]);
+  });
+
+  it('seeds idempotently: a second run inserts nothing', async () => {
+    expect(await seedDisclosureCategories(t.app.db.orm.em.fork() as EntityManager)).toBe(0);
+    const q = `{ disclosureCategories(tenant: "420000") { code } }`;
+    expect((await gqlData(t, q)).disclosureCategories).toHaveLength(16);
   });
 
   it('upserts a category, and an inactive one takes no new items', async () => {
@@ -256,6 +264,24 @@ describe('listing', () => {
     expect(names(await list({ publishedFrom: '2021-04-01' }))).toEqual(['d']);
     expect(names(await list({ tenant: '420000' }))).toEqual([]);
     expect((await gql(t, `{ disclosureItems(filter: { subtree: true }) { totalCount } }`)).body.errors![0].extensions?.field).toBe('filter.subtree');
+  });
+
+  it('answers OrgUnit.disclosureItems per unit and subtree, batched over parents', async () => {
+    const q = `query($code: String!) { unit(code: $code) { children(level: COUNTY) { id disclosureItems(subtree: true, first: 2) { totalCount edges { node { id } } } } } }`;
+    const city = await gql(t, q, { code: '430100' });
+    expect(city.body.errors).toBeUndefined();
+    const counties = city.body.data.unit.children;
+    const first = counties.find((c: any) => c.id === countyId);
+    const top = await gqlData(t, `query($u: ID!) { disclosureItems(filter: { unitId: $u, subtree: true }, first: 2) { totalCount edges { node { id } } } }`, { u: countyId });
+    expect(first.disclosureItems.totalCount).toBeGreaterThanOrEqual(4);
+    expect(first.disclosureItems).toEqual(top.disclosureItems);
+    const other = counties.find((c: any) => c.id === otherCountyId);
+    expect(other.disclosureItems.edges.map((e: any) => e.node.id)).toContain(ids.d);
+    const own = await gqlData(t, `query($u: ID!) { disclosureItem: unit(id: $u) { disclosureItems(status: DRAFT) { edges { node { id } } } } }`, { u: countyId });
+    expect(own.disclosureItem.disclosureItems.edges).toEqual([]);
+    const small = await gql(t, q, { code: '420900' });
+    expect(small.body.data.unit.children.length).toBeLessThan(counties.length);
+    expect(small.statements).toBe(city.statements);
   });
 
   it('costs the same statements for 10 and 100 items with unit, category and reviews', async () => {

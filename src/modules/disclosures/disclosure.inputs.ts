@@ -273,3 +273,20 @@ export class ReviewDisclosureItemArgs {
   @ValidateNested()
   input!: ReviewDisclosureItemInput;
 }
+
+@ArgsType()
+export class UnitDisclosureItemsArgs {
+  @Field({ defaultValue: false, description: 'Include the items of every unit below.' })
+  subtree!: boolean;
+
+  @Field(() => DisclosureStatus, { nullable: true })
+  status?: DisclosureStatus;
+
+  @Field(() => Int, { defaultValue: 20, description: 'Page size, at most 500.' })
+  first!: number;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MaxLength(512)
+  after?: string;
+}

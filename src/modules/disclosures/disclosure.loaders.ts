@@ -1,9 +1,18 @@
 import DataLoader from 'dataloader';
-import { byIdLoader } from '../../loaders';
+import { byIdLoader, groupedLoader } from '../../loaders';
+import { DisclosureStatus } from './disclosure.enums';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
 import { DisclosureReview } from './disclosure-review.entity';
-import { DisclosureRepository } from './disclosure.repository';
+import { DisclosureRepository, ItemKey } from './disclosure.repository';
+
+export interface UnitItemsKey {
+  unitId: string;
+  subtree: boolean;
+  status: DisclosureStatus | null;
+  first: number;
+  after: ItemKey | null;
+}
 
 /** The per-request DataLoaders of the disclosures module. */
 export function createDisclosureLoaders(repo: DisclosureRepository) {
@@ -21,6 +30,20 @@ export function createDisclosureLoaders(repo: DisclosureRepository) {
         ),
       (c) => `${c.tenantId}:${c.code}`,
     ),
+
+    ofUnit: groupedLoader<UnitItemsKey, DisclosureItem[]>({
+      groupOf: (k) => JSON.stringify([k.subtree, k.status, k.first, k.after]),
+      idOf: (k) => k.unitId,
+      fetch: (keys) => repo.itemsOfUnits(keys.map((k) => k.unitId), keys[0].subtree, keys[0].status, keys[0].first, keys[0].after),
+      missing: () => [],
+    }),
+
+    countOfUnit: groupedLoader<{ unitId: string; subtree: boolean; status: DisclosureStatus | null }, number>({
+      groupOf: (k) => JSON.stringify([k.subtree, k.status]),
+      idOf: (k) => k.unitId,
+      fetch: (keys) => repo.countOfUnits(keys.map((k) => k.unitId), keys[0].subtree, keys[0].status),
+      missing: () => 0,
+    }),
 
     reviews: new DataLoader<string, DisclosureReview[]>(
       async (itemIds) => {

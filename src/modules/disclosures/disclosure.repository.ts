@@ -229,4 +229,62 @@ export class DisclosureRepository {
     const [row] = await this.em.execute(this.filtered(f).count({ n: '*' }));
     return Number(row.n);
   }
+
+  private perUnit(knex: Knex, subtree: boolean, status: DisclosureStatus | null): Knex.QueryBuilder {
+    const inner = knex
+      .from({ i: 'disclosure_item' })
+      .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'))
+      .whereRaw('i.tenant_id = r.tenant_id');
+    if (subtree) inner.whereRaw(`u.path ~>=~ r.path and u.path ~<~ (left(r.path, -1) || '0')`);
+    else inner.whereRaw('i.unit_id = r.id');
+    if (status) inner.where('i.status', status);
+    return this.scope.restrictUnits(inner, 'u');
+  }
+
+  /**
+   * A page of items (published_at desc nulls last, id desc) for each of many units, in one
+   * statement: a LATERAL subquery per unit stops after `first + 1` rows.
+   */
+  async itemsOfUnits(unitIds: readonly string[], subtree: boolean, status: DisclosureStatus | null, first: number, after: ItemKey | null): Promise<Map<string, DisclosureItem[]>> {
+    const valid = unitIds.filter((id) => UUID_RE.test(id));
+    const out = new Map<string, DisclosureItem[]>();
+    if (valid.length === 0) return out;
+    const knex = this.knex();
+    const inner = this.perUnit(knex, subtree, status).select(this.itemCols('i'));
+    if (after) {
+      if (after.at) inner.whereRaw('(i.published_at < ? or (i.published_at = ? and i.id < ?) or i.published_at is null)', [after.at, after.at, after.id]);
+      else inner.whereRaw('(i.published_at is null and i.id < ?)', [after.id]);
+    }
+    inner.orderByRaw('i.published_at desc nulls last, i.id desc').limit(first + 1);
+    const qb = knex
+      .select(knex.raw('r.id as root_id'), ...ITEM_COLUMNS.map((c) => `x.${c}`))
+      .from({ r: 'org_unit' })
+      .joinRaw('cross join lateral ? as x', [inner as unknown as Knex.Raw])
+      .whereIn('r.id', valid)
+      .orderByRaw('r.id, x.published_at desc nulls last, x.id desc');
+    this.scope.restrictUnits(qb, 'r');
+    for (const row of await this.em.execute(qb)) {
+      const list = out.get(row.root_id) ?? [];
+      list.push(mapItem(row));
+      out.set(row.root_id, list);
+    }
+    return out;
+  }
+
+  /** Number of items of each of many units (or of their subtrees), in one statement. */
+  async countOfUnits(unitIds: readonly string[], subtree: boolean, status: DisclosureStatus | null): Promise<Map<string, number>> {
+    const valid = unitIds.filter((id) => UUID_RE.test(id));
+    const out = new Map<string, number>();
+    if (valid.length === 0) return out;
+    const knex = this.knex();
+    const inner = this.perUnit(knex, subtree, status).count({ n: '*' });
+    const qb = knex
+      .select(knex.raw('r.id as root_id'), 'x.n')
+      .from({ r: 'org_unit' })
+      .joinRaw('cross join lateral ? as x', [inner as unknown as Knex.Raw])
+      .whereIn('r.id', valid);
+    this.scope.restrictUnits(qb, 'r');
+    for (const row of await this.em.execute(qb)) out.set(row.root_id, Number(row.n));
+    return out;
+  }
 }

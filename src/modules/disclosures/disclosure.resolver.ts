@@ -14,6 +14,7 @@ import {
   ReviewDisclosureItemArgs,
   UpdateDisclosureItemArgs,
   UpsertDisclosureCategoryArgs,
+  UnitDisclosureItemsArgs,
 } from './disclosure.inputs';
 import { DisclosureService } from './disclosure.service';
 import { ingestDisclosures } from './disclosure.ingest';
@@ -108,5 +109,15 @@ export class DisclosureResolver {
   @FieldResolver(() => [DisclosureReview], { description: 'Workflow records, oldest first.' })
   reviews(@Root() item: DisclosureItem, @Ctx() ctx: RequestContext): Promise<DisclosureReview[]> {
     return ctx.loaders.disclosures.reviews.load(item.id);
+  }
+}
+
+@Resolver(() => OrgUnit)
+export class UnitDisclosureResolver {
+  @FieldResolver(() => DisclosureItemConnection, {
+    description: 'Disclosure items of this unit (or, with subtree, of it and every unit below), published_at desc nulls last; batched over parents.',
+  })
+  disclosureItems(@Root() unit: OrgUnit, @Ctx() ctx: RequestContext, @Args() { subtree, status, first, after }: UnitDisclosureItemsArgs): Promise<ConnectionResult<DisclosureItem>> {
+    return DisclosureService.ofUnit(ctx, unit, subtree, status ?? null, first, after);
   }
 }

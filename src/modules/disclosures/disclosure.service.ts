@@ -4,6 +4,7 @@ import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
 import { UUID_RE } from '../units/unit.repository';
+import type { OrgUnit } from '../units/org-unit.entity';
 import { addDays, startOfShanghaiDay } from '../calendar/working-calendar';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
@@ -176,6 +177,15 @@ export const DisclosureService = {
     const rows = await ctx.disclosures.list(f, order, first, key);
     for (const row of rows) ctx.loaders.disclosures.item.prime(row.id, row);
     return toConnection(rows, first, cursorOf(order), () => ctx.disclosures.count(f));
+  },
+
+  async ofUnit(ctx: RequestContext, unit: OrgUnit, subtree: boolean, status: DisclosureStatus | null, first: number, after?: string | null): Promise<ConnectionResult<DisclosureItem>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(DisclosureOrder.PUBLISHED_AT_DESC, after);
+    const rows = await ctx.loaders.disclosures.ofUnit.load({ unitId: unit.id, subtree, status, first, after: key });
+    return toConnection(rows, first, cursorOf(DisclosureOrder.PUBLISHED_AT_DESC), () =>
+      ctx.loaders.disclosures.countOfUnit.load({ unitId: unit.id, subtree, status }),
+    );
   },
 
   async create(ctx: RequestContext, input: CreateDisclosureItemInput): Promise<DisclosureItem> {
