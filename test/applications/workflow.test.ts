@@ -222,3 +222,19 @@ describe('personal data', () => {
     expect(row).toEqual({ applicant_name: '李四', applicant_contact: '湖南省长沙市 13900000000' });
   });
 });
+
+describe('database constraints back the workflow rules', () => {
+  it('refuses a decided row without outcome, a refusal without ground, a negative fee, whoever writes', async () => {
+    const a = await create();
+    const conn = t.app.db.orm.em.getConnection();
+    const bad = async (set: string) => {
+      await expect(conn.execute(`update disclosure_application set ${set} where id = ?`, [a.id])).rejects.toThrow(/check constraint/i);
+    };
+    await bad(`status = 'DECIDED'`);
+    await bad(`status = 'DECIDED', outcome = 'REFUSED', decided_at = now()`);
+    await bad(`fee_charged = -1`);
+    await bad(`extended = true`);
+    const [row] = await conn.execute('select status, fee_charged::text as fee, extended from disclosure_application where id = ?', [a.id]);
+    expect(row).toEqual({ status: 'RECEIVED', fee: '0.00', extended: false });
+  });
+});
