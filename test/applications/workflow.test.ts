@@ -203,6 +203,12 @@ describe('validation: field paths, nothing written', () => {
     const before = await rowCount();
     expectBadInput(await gql(t, CREATE, { input: input({ externalId: 'CS-2024-001' }) }), 'input.externalId');
     expect(await rowCount()).toBe(before);
+    // A retry of the same submission answers the stored application and writes nothing.
+    const first = await create({ externalId: 'CS-2024-002' });
+    const count = await rowCount();
+    const retry = await create({ externalId: 'CS-2024-002' });
+    expect(retry.id).toBe(first.id);
+    expect(await rowCount()).toBe(count);
     // The same external id at another unit is another application.
     const other = await create({ tenant: '140000', unitId: taiyuan, externalId: 'CS-2024-001' });
     expect(other.externalId).toBe('CS-2024-001');
