@@ -203,6 +203,12 @@ describe('validation: field paths, nothing written', () => {
     const before = await rowCount();
     expectBadInput(await gql(t, CREATE, { input: input({ externalId: 'CS-2024-001' }) }), 'input.externalId');
     expect(await rowCount()).toBe(before);
+    // A retry of the same submission answers the stored application and writes nothing.
+    const first = await create({ externalId: 'CS-2024-002' });
+    const count = await rowCount();
+    const retry = await create({ externalId: 'CS-2024-002' });
+    expect(retry.id).toBe(first.id);
+    expect(await rowCount()).toBe(count);
     // The same external id at another unit is another application.
     const other = await create({ tenant: '140000', unitId: taiyuan, externalId: 'CS-2024-001' });
     expect(other.externalId).toBe('CS-2024-001');
@@ -220,5 +226,21 @@ describe('personal data', () => {
     for (const e of list.disclosureApplications.edges) expect(e.node).toEqual({ applicantName: null, applicantContact: null });
     const [row] = await t.app.db.orm.em.getConnection().execute('select applicant_name, applicant_contact from disclosure_application where id = ?', [a.id]);
     expect(row).toEqual({ applicant_name: '李四', applicant_contact: '湖南省长沙市 13900000000' });
+  });
+});
+
+describe('database constraints back the workflow rules', () => {
+  it('refuses a decided row without outcome, a refusal without ground, a negative fee, whoever writes', async () => {
+    const a = await create();
+    const conn = t.app.db.orm.em.getConnection();
+    const bad = async (set: string) => {
+      await expect(conn.execute(`update disclosure_application set ${set} where id = ?`, [a.id])).rejects.toThrow(/check constraint/i);
+    };
+    await bad(`status = 'DECIDED'`);
+    await bad(`status = 'DECIDED', outcome = 'REFUSED', decided_at = now()`);
+    await bad(`fee_charged = -1`);
+    await bad(`extended = true`);
+    const [row] = await conn.execute('select status, fee_charged::text as fee, extended from disclosure_application where id = ?', [a.id]);
+    expect(row).toEqual({ status: 'RECEIVED', fee: '0.00', extended: false });
   });
 });

@@ -36,7 +36,7 @@ export class CreateDisclosureApplicationInput {
   @Field(() => GraphQLDateTime, { description: 'Not before 2000, not more than one day in the future.' })
   receivedAt!: Date;
 
-  @Field(() => String, { nullable: true, description: 'Id in the sending system; unique per unit.' })
+  @Field(() => String, { nullable: true, description: 'Id in the sending system; unique per unit. Re-sending the same submission with it answers the stored application (retry-safe); other data under a taken id is refused.' })
   @IsOptional()
   @Length(1, 100, { message: 'externalId must be 1 to 100 characters' })
   externalId?: string | null;

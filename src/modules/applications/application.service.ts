@@ -111,6 +111,18 @@ export function overdue(app: DisclosureApplication, now = new Date()): boolean {
   return app.status === ApplicationStatus.RECEIVED && now.getTime() >= app.dueAt.getTime();
 }
 
+/** Whether a stored application is the one this create call describes (an idempotent retry). */
+function sameSubmission(a: DisclosureApplication, row: { applicant_type: string; applicant_name: string; applicant_contact: string | null; subject: string; channel: string; received_at: Date }): boolean {
+  return (
+    a.applicantType === row.applicant_type &&
+    a.applicantName === row.applicant_name &&
+    (a.applicantContact ?? null) === row.applicant_contact &&
+    a.subject === row.subject &&
+    a.channel === row.channel &&
+    a.receivedAt.getTime() === row.received_at.getTime()
+  );
+}
+
 export const ApplicationService = {
   // ------------------------------------------------------------------ reads
 
@@ -180,8 +192,12 @@ export const ApplicationService = {
       external_id: input.externalId ?? null,
     };
     const created = await ctx.applications.insertApplication(row);
-    if (!created) throw new BadInputError(`Unit ${unit.code} already has an application with externalId ${input.externalId}.`, 'input.externalId');
-    return refresh(ctx.loaders.applications.byId, created);
+    if (created) return refresh(ctx.loaders.applications.byId, created);
+    // The external id is taken. A retry of the same submission answers the stored application
+    // (integrators retry on timeouts); anything else under that id is refused.
+    const existing = await ctx.applications.findApplicationByExternalId(tenantId, unit.id, input.externalId!);
+    if (existing && sameSubmission(existing, row)) return refresh(ctx.loaders.applications.byId, existing);
+    throw new BadInputError(`Unit ${unit.code} already has another application with externalId ${input.externalId}.`, 'input.externalId');
   },
 
   /**

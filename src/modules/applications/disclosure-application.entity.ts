@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, PrimaryKeyProp, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, PrimaryKey, PrimaryKeyProp, Property, Unique } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { ApplicantType, ApplicationChannel, ApplicationOutcome, ApplicationStatus } from './application.enums';
@@ -14,6 +14,11 @@ import { ApplicantType, ApplicationChannel, ApplicationOutcome, ApplicationStatu
 @Index({ name: 'disclosure_application_tenant_received_idx', properties: ['tenantId', 'receivedAt', 'id'] })
 @Index({ name: 'disclosure_application_tenant_unit_received_idx', properties: ['tenantId', 'unitId', 'receivedAt'] })
 @Index({ name: 'disclosure_application_id_idx', properties: ['id'] })
+@Check({ name: 'disclosure_application_fee_check', expression: 'fee_charged >= 0' })
+@Check({
+  name: 'disclosure_application_state_check',
+  expression: "(status = 'DECIDED') = (outcome is not null and decided_at is not null) and (status = 'WITHDRAWN') = (withdrawn_at is not null) and (outcome <> 'REFUSED' or legal_ground is not null) and (extended = (extended_at is not null))",
+})
 @ObjectType({ description: 'A disclosure application (依申请公开) received by a unit.' })
 export class DisclosureApplication {
   [PrimaryKeyProp]?: ['tenantId', 'id'];

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
+import { Check, Entity, Enum, Index, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { DisputeKind, DisputeOutcome, DisputeStatus } from './application.enums';
@@ -12,6 +12,7 @@ import { DisputeKind, DisputeOutcome, DisputeStatus } from './application.enums'
 @Index({ name: 'disclosure_dispute_tenant_filed_idx', properties: ['tenantId', 'filedAt', 'id'] })
 @Index({ name: 'disclosure_dispute_tenant_application_idx', properties: ['tenantId', 'applicationId'] })
 @Index({ name: 'disclosure_dispute_id_idx', properties: ['id'] })
+@Check({ name: 'disclosure_dispute_state_check', expression: "(status = 'CONCLUDED') = (outcome is not null and concluded_at is not null)" })
 @ObjectType({ description: 'An administrative reconsideration or lawsuit about disclosure.' })
 export class DisclosureDispute {
   [PrimaryKeyProp]?: ['tenantId', 'id'];
