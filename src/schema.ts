@@ -5,12 +5,11 @@ import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
 import { InteractionResolver, ReplyRuleResolver } from './modules/interactions/interaction.resolver';
-import { DisclosureResolver } from './modules/disclosures/disclosure.resolver';
 import { DisclosureApplicationResolver, DisclosureDisputeResolver } from './modules/applications/application.resolver';
 import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosures/disclosure.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, UnitDisclosureResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
