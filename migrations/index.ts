@@ -2,10 +2,12 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261122000000_units } from './Migration20261122000000_units';
 import { Migration20261122010000_calendar } from './Migration20261122010000_calendar';
 import { Migration20261122015000_ingest } from './Migration20261122015000_ingest';
+import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122000000_units', class: Migration20261122000000_units },
   { name: 'Migration20261122010000_calendar', class: Migration20261122010000_calendar },
   { name: 'Migration20261122015000_ingest', class: Migration20261122015000_ingest },
+  { name: 'Migration20261122020000_centres_officers', class: Migration20261122020000_centres_officers },
 ];

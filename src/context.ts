@@ -9,6 +9,10 @@ import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
 import { createCalendarLoader } from './modules/calendar/calendar.service';
+import { CentreRepository } from './modules/centres/centre.repository';
+import { createCentreLoaders, CentreLoaders } from './modules/centres/centre.loaders';
+import { OfficerRepository } from './modules/officers/officer.repository';
+import { createOfficerLoaders, OfficerLoaders } from './modules/officers/officer.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -18,7 +22,14 @@ import { createCalendarLoader } from './modules/calendar/calendar.service';
 export class RequestContext {
   readonly requestId: string;
   readonly units: UnitRepository;
-  readonly loaders: { units: UnitLoaders; calendar: ReturnType<typeof createCalendarLoader> };
+  readonly centres: CentreRepository;
+  readonly officers: OfficerRepository;
+  readonly loaders: {
+    units: UnitLoaders;
+    calendar: ReturnType<typeof createCalendarLoader>;
+    centres: CentreLoaders;
+    officers: OfficerLoaders;
+  };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
 
@@ -33,7 +44,14 @@ export class RequestContext {
     this.requestId = requestId ?? randomUUID();
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
-    this.loaders = { units: createUnitLoaders(this.units), calendar: createCalendarLoader(em) };
+    this.centres = new CentreRepository(em, scope);
+    this.officers = new OfficerRepository(em, scope);
+    this.loaders = {
+      units: createUnitLoaders(this.units),
+      calendar: createCalendarLoader(em),
+      centres: createCentreLoaders(this.centres),
+      officers: createOfficerLoaders(this.officers),
+    };
   }
 
   /** The tenants this request may see (one statement per request, then memoized). */

@@ -4,9 +4,20 @@ import { buildSchema } from 'type-graphql';
 import { TenantResolver } from './modules/tenants/tenant.resolver';
 import { UnitResolver } from './modules/units/unit.resolver';
 import { CalendarResolver } from './modules/calendar/calendar.resolver';
+import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
+import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver] as const;
+export const RESOLVERS = [
+  TenantResolver,
+  UnitResolver,
+  CalendarResolver,
+  CentreResolver,
+  UnitCentresResolver,
+  OfficerResolver,
+  UnitOfficersResolver,
+  UnitResponsibilityResolver,
+] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
