@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
-import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner';
+import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner';
 import { escapeLike, UUID_RE } from '../units/unit.repository';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
@@ -12,12 +12,6 @@ export interface CentreListFilter extends OwnerFilter {
   reachable?: boolean;
 }
 
-/** Sort key of the centre lists: the owning unit's code, then the centre's name and id. */
-export interface CentreKey {
-  unitCode: string;
-  name: string;
-  id: string;
-}
 
 export interface CentreRow {
   centre: Centre;
@@ -115,7 +109,7 @@ export class CentreRepository {
   }
 
   /** One page (`first + 1` rows, to tell whether another follows) in (unit code, name, id) order. */
-  async list(f: CentreListFilter, first: number, after: CentreKey | null): Promise<CentreRow[]> {
+  async list(f: CentreListFilter, first: number, after: OwnedKey | null): Promise<CentreRow[]> {
     const qb = this.filtered(f).select(...this.cols('c'), 'u.code as unit_code');
     if (after) qb.whereRaw('(u.code, c.name, c.id) > (?, ?, ?)', [after.unitCode, after.name, after.id]);
     qb.orderBy([{ column: 'u.code' }, { column: 'c.name' }, { column: 'c.id' }]).limit(first + 1);

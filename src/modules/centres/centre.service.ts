@@ -2,32 +2,23 @@ import { randomUUID } from 'node:crypto';
 import { validateSync } from 'class-validator';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
-import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
+import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
 import { IngestRowError } from '../ingest/ingest.types';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UUID_RE } from '../units/unit.repository';
-import { requireNotFutureDate, requireOwnerUnit, requireUuid, tenantIdOfFilter } from '../units/unit-owner';
+import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { CentreCheckInput, CentreFilter, CreateCentreInput, UpdateCentreInput } from './centre.inputs';
-import { CentreKey, CentreListFilter, CentreRepository, CentreRow, CentreValues, CheckRow } from './centre.repository';
+import { CentreListFilter, CentreRepository, CentreRow, CentreValues, CheckRow } from './centre.repository';
 import { CentreCheckReport, CentreChecksReport } from './centre.types';
 
-const CURSOR = 'c';
+const CURSOR = ownedCursor('c');
 /** Largest batch `reportCentreChecks` takes. */
 export const MAX_CHECKS_PER_REPORT = 5_000;
 /** A `checkedAt` up to this far ahead of the server clock is taken as clock skew, not the future. */
 export const CHECK_CLOCK_SKEW_MS = 60_000;
 const NAME_KEY = 'centre_tenant_unit_name_key';
-
-function parseAfter(after: string | undefined | null): CentreKey | null {
-  if (after === undefined || after === null) return null;
-  const [unitCode, name, id] = decodeCursor(CURSOR, after, 3);
-  if (typeof unitCode !== 'string' || typeof name !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) {
-    throw new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
-  }
-  return { unitCode, name, id };
-}
 
 function isUniqueViolation(err: unknown, constraint: string): boolean {
   const e = err as { code?: string; constraint?: string } | null;
@@ -41,12 +32,6 @@ async function uniqueName<T>(field: string, name: string | undefined, write: () 
   } catch (err) {
     if (isUniqueViolation(err, NAME_KEY)) throw new BadInputError(`The unit already has a centre named “${name}”.`, field);
     throw err;
-  }
-}
-
-function refuseNull(input: object, fields: string[]): void {
-  for (const f of fields) {
-    if ((input as Record<string, unknown>)[f] === null) throw new BadInputError(`\`input.${f}\` cannot be null; leave it out to keep it.`, `input.${f}`);
   }
 }
 
@@ -80,12 +65,9 @@ export const CentreService = {
 
   async centres(ctx: RequestContext, filter: CentreFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<Centre>> {
     checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(after);
-    if (filter?.subtree && !filter.unitId) throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
+    const key = CURSOR.parse(after);
     const f: CentreListFilter = {
-      tenantId: await tenantIdOfFilter(ctx, filter?.tenant),
-      unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
-      subtree: filter?.subtree ?? false,
+      ...(await ownerFilterOf(ctx, filter)),
       kind: filter?.kind,
       status: filter?.status,
       search: filter?.search,
@@ -93,7 +75,7 @@ export const CentreService = {
     };
     const rows = await ctx.centres.list(f, first, key);
     for (const { centre } of rows) ctx.loaders.centres.byId.prime(centre.id, centre);
-    const conn = toConnection<CentreRow>(rows, first, (r) => encodeCursor(CURSOR, [r.unitCode, r.centre.name, r.centre.id]), () => ctx.centres.count(f));
+    const conn = toConnection<CentreRow>(rows, first, (r) => CURSOR.encode({ unitCode: r.unitCode, name: r.centre.name, id: r.centre.id }), () => ctx.centres.count(f));
     return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.centre })) };
   },
 
@@ -153,7 +135,7 @@ export const CentreService = {
 
   async update(ctx: RequestContext, id: string, input: UpdateCentreInput): Promise<Centre> {
     const current = await CentreService.existing(ctx, id);
-    refuseNull(input, ['kind', 'name', 'status']);
+    refuseNulls(input, ['kind', 'name', 'status']);
     requireNotFutureDate(input.openedOn, 'input.openedOn');
     const name = input.name?.trim();
     const values: CentreValues = {

@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
-import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner';
+import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner';
 import { UUID_RE } from '../units/unit.repository';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { OfficerRole, ROLE_ORDER } from './officer.enums';
@@ -10,12 +10,6 @@ export interface OfficerListFilter extends OwnerFilter {
   active?: boolean;
 }
 
-/** Sort key of the officer list: the owning unit's code, then the officer's name and id. */
-export interface OfficerKey {
-  unitCode: string;
-  name: string;
-  id: string;
-}
 
 export interface OfficerRow {
   officer: Officer;
@@ -96,7 +90,7 @@ export class OfficerRepository {
   }
 
   /** One page (`first + 1` rows) in (unit code, name, id) order. */
-  async list(f: OfficerListFilter, first: number, after: OfficerKey | null): Promise<OfficerRow[]> {
+  async list(f: OfficerListFilter, first: number, after: OwnedKey | null): Promise<OfficerRow[]> {
     const qb = this.filtered(f).select(...COLUMNS.map((c) => `o.${c}`), 'u.code as unit_code');
     if (after) qb.whereRaw('(u.code, o.name, o.id) > (?, ?, ?)', [after.unitCode, after.name, after.id]);
     qb.orderBy([{ column: 'u.code' }, { column: 'o.name' }, { column: 'o.id' }]).limit(first + 1);

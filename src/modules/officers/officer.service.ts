@@ -1,24 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../../context';
-import { BadInputError, NotFoundError } from '../../errors';
-import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
+import { NotFoundError } from '../../errors';
+import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
 import { OrgUnit } from '../units/org-unit.entity';
-import { UUID_RE } from '../units/unit.repository';
-import { requireNotFutureDate, requireOwnerUnit, requireUuid, tenantIdOfFilter } from '../units/unit-owner';
+import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { AddOfficerInput, OfficerFilter, SetResponsibleDepartmentArgs, UpdateOfficerInput } from './officer.inputs';
-import { OfficerKey, OfficerListFilter, OfficerRow, OfficerValues } from './officer.repository';
+import { OfficerListFilter, OfficerRow, OfficerValues } from './officer.repository';
 
-const CURSOR = 'o';
-
-function parseAfter(after: string | undefined | null): OfficerKey | null {
-  if (after === undefined || after === null) return null;
-  const [unitCode, name, id] = decodeCursor(CURSOR, after, 3);
-  if (typeof unitCode !== 'string' || typeof name !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) {
-    throw new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
-  }
-  return { unitCode, name, id };
-}
+const CURSOR = ownedCursor('o');
 
 /** Empty or blank contact fields are stored as absent. */
 function contact(value: string | null | undefined): string | null | undefined {
@@ -31,18 +21,15 @@ function contact(value: string | null | undefined): string | null | undefined {
 export const OfficerService = {
   async officers(ctx: RequestContext, filter: OfficerFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<Officer>> {
     checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(after);
-    if (filter?.subtree && !filter.unitId) throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
+    const key = CURSOR.parse(after);
     const f: OfficerListFilter = {
-      tenantId: await tenantIdOfFilter(ctx, filter?.tenant),
-      unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
-      subtree: filter?.subtree ?? false,
+      ...(await ownerFilterOf(ctx, filter)),
       role: filter?.role,
       active: filter?.active ?? undefined,
     };
     const rows = await ctx.officers.list(f, first, key);
     for (const { officer } of rows) ctx.loaders.officers.byId.prime(officer.id, officer);
-    const conn = toConnection<OfficerRow>(rows, first, (r) => encodeCursor(CURSOR, [r.unitCode, r.officer.name, r.officer.id]), () => ctx.officers.count(f));
+    const conn = toConnection<OfficerRow>(rows, first, (r) => CURSOR.encode({ unitCode: r.unitCode, name: r.officer.name, id: r.officer.id }), () => ctx.officers.count(f));
     return { ...conn, edges: conn.edges.map((e) => ({ cursor: e.cursor, node: e.node.officer })) };
   },
 
@@ -102,9 +89,7 @@ export const OfficerService = {
 
   async update(ctx: RequestContext, id: string, input: UpdateOfficerInput): Promise<Officer> {
     const current = await OfficerService.existing(ctx, id);
-    for (const f of ['name', 'role', 'active'] as const) {
-      if (input[f] === null) throw new BadInputError(`\`input.${f}\` cannot be null; leave it out to keep it.`, `input.${f}`);
-    }
+    refuseNulls(input, ['name', 'role', 'active']);
     requireNotFutureDate(input.appointedOn, 'input.appointedOn');
     return OfficerService.write(ctx, current, {
       name: input.name?.trim(),

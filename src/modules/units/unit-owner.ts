@@ -1,6 +1,7 @@
 import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
+import { decodeCursor, encodeCursor } from '../../pagination';
 import { inSubtreeSql, Scope } from '../../scope';
 import { shanghaiDate } from '../calendar/working-calendar';
 import { OrgUnit } from './org-unit.entity';
@@ -32,16 +33,19 @@ export async function requireOwnerUnit(ctx: RequestContext, unitId: string, fiel
   return unit;
 }
 
+/**
+ * An update input must not null a required field (null clears only the optional ones): BAD_USER_INPUT
+ * naming `input.<field>`.
+ */
+export function refuseNulls(input: object, fields: string[]): void {
+  for (const f of fields) {
+    if ((input as Record<string, unknown>)[f] === null) throw new BadInputError(`\`input.${f}\` cannot be null; leave it out to keep it.`, `input.${f}`);
+  }
+}
+
 /** A calendar date of a past fact (opened, designated, appointed): not after today in Asia/Shanghai. */
 export function requireNotFutureDate(date: string | null | undefined, field: string): void {
   if (date && date > shanghaiDate(new Date())) throw new BadInputError(`\`${field}\` must not be in the future.`, field);
-}
-
-/** The tenant id a list filter names: an unknown (or invisible) province matches nothing (-1). */
-export async function tenantIdOfFilter(ctx: RequestContext, tenant: string | undefined | null): Promise<number | undefined> {
-  if (!tenant) return undefined;
-  const t = await ctx.tenantByCode(tenant);
-  return t ? t.id : -1;
 }
 
 /** Which owners a list of unit-owned rows asks for. */
@@ -50,6 +54,24 @@ export interface OwnerFilter {
   unitId?: string;
   /** With `unitId`: the unit and every unit below it. */
   subtree?: boolean;
+}
+
+/**
+ * The owner part of a list filter (`tenant`, `unitId`, `subtree`), checked: an unknown (or
+ * invisible) province matches nothing (-1 is no tenant's id); `subtree` needs `unitId`.
+ */
+export async function ownerFilterOf(
+  ctx: RequestContext,
+  filter: { tenant?: string | null; unitId?: string | null; subtree?: boolean | null } | undefined,
+): Promise<OwnerFilter> {
+  if (filter?.subtree && !filter.unitId) throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
+  let tenantId: number | undefined;
+  if (filter?.tenant) tenantId = (await ctx.tenantByCode(filter.tenant))?.id ?? -1;
+  return {
+    tenantId,
+    unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
+    subtree: filter?.subtree ?? false,
+  };
 }
 
 /**
@@ -67,4 +89,26 @@ export function joinOwnerUnit(knex: Knex, scope: Scope, qb: Knex.QueryBuilder, a
     qb.where(`${alias}.unit_id`, f.unitId);
   }
   return qb;
+}
+
+/** Sort key of the lists of unit-owned rows: the owner's code, then the row's name and id. */
+export interface OwnedKey {
+  unitCode: string;
+  name: string;
+  id: string;
+}
+
+/** Opaque cursors over an `OwnedKey`, tagged per connection (`tag`) so another list's cursor is refused. */
+export function ownedCursor(tag: string) {
+  return {
+    encode: (key: OwnedKey): string => encodeCursor(tag, [key.unitCode, key.name, key.id]),
+    parse(after: string | undefined | null): OwnedKey | null {
+      if (after === undefined || after === null) return null;
+      const [unitCode, name, id] = decodeCursor(tag, after, 3);
+      if (typeof unitCode !== 'string' || typeof name !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) {
+        throw new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
+      }
+      return { unitCode, name, id };
+    },
+  };
 }
