@@ -5,12 +5,14 @@ import { Migration20261122015000_ingest } from './Migration20261122015000_ingest
 import { Migration20261122030000_disclosures } from './Migration20261122030000_disclosures';
 import { Migration20261122040000_interactions } from './Migration20261122040000_interactions';
 import { Migration20261122050000_applications } from './Migration20261122050000_applications';
+import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122000000_units', class: Migration20261122000000_units },
   { name: 'Migration20261122010000_calendar', class: Migration20261122010000_calendar },
   { name: 'Migration20261122015000_ingest', class: Migration20261122015000_ingest },
+  { name: 'Migration20261122020000_centres_officers', class: Migration20261122020000_centres_officers },
   { name: 'Migration20261122030000_disclosures', class: Migration20261122030000_disclosures },
   { name: 'Migration20261122040000_interactions', class: Migration20261122040000_interactions },
   { name: 'Migration20261122050000_applications', class: Migration20261122050000_applications },

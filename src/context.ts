@@ -15,6 +15,10 @@ import { DisclosureRepository } from './modules/disclosures/disclosure.repositor
 import { createDisclosureLoaders, DisclosureLoaders } from './modules/disclosures/disclosure.loaders';
 import { ApplicationRepository } from './modules/applications/application.repository';
 import { createApplicationLoaders, ApplicationLoaders } from './modules/applications/application.loaders';
+import { CentreRepository } from './modules/centres/centre.repository';
+import { createCentreLoaders, CentreLoaders } from './modules/centres/centre.loaders';
+import { OfficerRepository } from './modules/officers/officer.repository';
+import { createOfficerLoaders, OfficerLoaders } from './modules/officers/officer.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -27,12 +31,16 @@ export class RequestContext {
   readonly interactions: InteractionRepository;
   readonly disclosures: DisclosureRepository;
   readonly applications: ApplicationRepository;
+  readonly centres: CentreRepository;
+  readonly officers: OfficerRepository;
   readonly loaders: {
     units: UnitLoaders;
     calendar: ReturnType<typeof createCalendarLoader>;
     interactions: InteractionLoaders;
     disclosures: DisclosureLoaders;
     applications: ApplicationLoaders;
+    centres: CentreLoaders;
+    officers: OfficerLoaders;
   };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
@@ -51,12 +59,16 @@ export class RequestContext {
     this.interactions = new InteractionRepository(em, scope);
     this.disclosures = new DisclosureRepository(em, scope);
     this.applications = new ApplicationRepository(em, scope);
+    this.centres = new CentreRepository(em, scope);
+    this.officers = new OfficerRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units),
       calendar: createCalendarLoader(em),
       interactions: createInteractionLoaders(this.interactions),
       disclosures: createDisclosureLoaders(this.disclosures),
       applications: createApplicationLoaders(this.applications),
+      centres: createCentreLoaders(this.centres),
+      officers: createOfficerLoaders(this.officers),
     };
   }
 

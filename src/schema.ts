@@ -7,9 +7,11 @@ import { CalendarResolver } from './modules/calendar/calendar.resolver';
 import { InteractionResolver, ReplyRuleResolver } from './modules/interactions/interaction.resolver';
 import { DisclosureApplicationResolver, DisclosureDisputeResolver } from './modules/applications/application.resolver';
 import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosures/disclosure.resolver';
+import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
+import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -35,6 +35,21 @@ export class Scope {
     return qb;
   }
 
+  /**
+   * Restricts a query over a unit-owned table aliased `alias` (with `tenant_id` and the owning
+   * unit's id in `unitColumn`) to the rows of visible units.
+   */
+  restrictOwned<Q extends Knex.QueryBuilder>(qb: Q, alias: string, unitColumn = 'unit_id'): Q {
+    if (this.tenantId !== null) qb.where(`${alias}.tenant_id`, this.tenantId);
+    if (this.rootPath !== null) {
+      qb.whereRaw(
+        `exists (select 1 from org_unit so where so.tenant_id = ${alias}.tenant_id and so.id = ${alias}.${unitColumn} and so.path ~>=~ ? and so.path ~<~ ?)`,
+        [this.rootPath, upperBound(this.rootPath)],
+      );
+    }
+    return qb;
+  }
+
   /** Whether a tenant's rows are visible at all (used to answer null instead of another tenant's row). */
   seesTenant(tenantId: number): boolean {
     return this.tenantId === null || this.tenantId === tenantId;
@@ -47,6 +62,11 @@ export class Scope {
  */
 export function upperBound(path: string): string {
   return path.slice(0, -1) + '0';
+}
+
+/** SQL: `d` is `a` itself or one of its descendants (both aliases of org_unit); uses the path index. */
+export function inSubtreeSql(d: string, a: string): string {
+  return `${d}.tenant_id = ${a}.tenant_id and ${d}.path ~>=~ ${a}.path and ${d}.path ~<~ (left(${a}.path, -1) || '0')`;
 }
 
 /** SQL: `d` is a strict descendant of `a` (both aliases of org_unit); uses the path index. */

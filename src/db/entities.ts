@@ -9,6 +9,8 @@ import { DisclosureItem } from '../modules/disclosures/disclosure-item.entity';
 import { DisclosureReview } from '../modules/disclosures/disclosure-review.entity';
 import { DisclosureApplication } from '../modules/applications/disclosure-application.entity';
 import { DisclosureDispute } from '../modules/applications/disclosure-dispute.entity';
+import { Centre, CentreCheck } from '../modules/centres/centre.entity';
+import { Officer, UnitResponsibility } from '../modules/officers/officer.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview, DisclosureApplication, DisclosureDispute];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview, DisclosureApplication, DisclosureDispute, Centre, CentreCheck, UnitResponsibility, Officer];

@@ -29,6 +29,10 @@ async function applications(filter: string): Promise<number> {
   const data = await gqlData(t, `{ disclosureApplications(filter: { ${filter} }, first: 0) { totalCount } }`);
   return data.disclosureApplications.totalCount;
 }
+async function centres(filter: string): Promise<number> {
+  const data = await gqlData(t, `{ centres(filter: { ${filter} }, first: 0) { totalCount } }`);
+  return data.centres.totalCount;
+}
 const year = (y: number, f = 'received') => `${f}From: "${y}-01-01", ${f}To: "${y}-12-31"`;
 
 describe('seed 000: Hunan provincial department, 2014', () => {
@@ -58,6 +62,14 @@ describe('seed 000: Hunan provincial department, 2014', () => {
     expect(await events(`${own()}, kind: INTERVIEW, status: HELD`)).toBe(49);
   });
 
+  it('centres by the end of 2014: 14 at city level, 120 at county level, 4,140 at schools, 75 at universities', async () => {
+    const by2014 = `unitId: "${ids.hn}", subtree: true, openedBy: "2014-12-31"`;
+    expect(await centres(`${by2014}, unitLevel: CITY`)).toBe(14);
+    expect(await centres(`${by2014}, unitLevel: COUNTY`)).toBe(120);
+    expect(await centres(`${by2014}, unitLevel: SCHOOL, unitKinds: [KINDERGARTEN, PRIMARY, SECONDARY, NINE_YEAR, VOCATIONAL, SPECIAL_EDUCATION]`)).toBe(4140);
+    expect(await centres(`${by2014}, unitKinds: [UNIVERSITY]`)).toBe(75);
+  });
+
   it('5 disclosure applications, all answered on time', async () => {
     expect(await applications(`unitId: "${ids.hn}", subtree: false, ${year(2014)}`)).toBe(5);
     expect(await applications(`unitId: "${ids.hn}", subtree: false, ${year(2014)}, status: DECIDED, overdue: false`)).toBe(5);
@@ -78,6 +90,12 @@ describe('seed 001: Hunan, 2017', () => {
     expect(await events(`${own}, kinds: [MAILBOX, COMPLAINT]`)).toBe(11072);
     expect(await events(`${own}, kind: PORTAL_QA`)).toBe(72);
     expect(await events(`${own}, kind: INTERVIEW`)).toBe(45);
+  });
+
+  it('9,586 centres in the province and 170 e-government officers across the system', async () => {
+    expect(await centres(`unitId: "${ids.hn}", subtree: true, openedBy: "2017-12-31"`)).toBe(9586);
+    const data = await gqlData(t, `{ officers(filter: { unitId: "${ids.hn}", subtree: true, role: OFFICER, active: true }, first: 0) { totalCount } }`);
+    expect(data.officers.totalCount).toBe(170);
   });
 
   it('about 360,000 service requests in the province, 17,000 of them at province level', async () => {

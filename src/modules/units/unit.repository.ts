@@ -22,7 +22,8 @@ export interface UnitKey {
 
 const COLUMNS = ['tenant_id', 'id', 'code', 'name', 'level', 'kind', 'parent_id', 'path', 'depth', 'created_at', 'updated_at'];
 
-function escapeLike(s: string): string {
+/** Escapes LIKE wildcards, so a search matches them literally. */
+export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 

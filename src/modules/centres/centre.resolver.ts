@@ -1,0 +1,93 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../../context';
+import { ConnectionResult } from '../../pagination';
+import { OrgUnit } from '../units/org-unit.entity';
+import { Centre, CentreCheck } from './centre.entity';
+import { CentreKind, CentreStatus } from './centre.enums';
+import { CentreCheckInput, CentresArgs, CreateCentreArgs, ReportCentreCheckArgs, UpdateCentreArgs } from './centre.inputs';
+import { CentreService, MAX_CHECKS_PER_REPORT } from './centre.service';
+import { CentreCheckReport, CentreChecksReport, CentreConnection } from './centre.types';
+
+@Resolver(() => Centre)
+export class CentreResolver {
+  @Query(() => Centre, { nullable: true, description: 'One centre by id; null when unknown.' })
+  centre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Centre | null> {
+    return CentreService.centre(ctx, id);
+  }
+
+  @Query(() => CentreConnection, { description: 'Centres in (unit code, name, id) order, filtered; a Relay connection.' })
+  centres(@Ctx() ctx: RequestContext, @Args() { filter, first, after }: CentresArgs): Promise<ConnectionResult<Centre>> {
+    return CentreService.centres(ctx, filter, first, after);
+  }
+
+  @FieldResolver(() => OrgUnit, { description: 'The unit that runs this centre.' })
+  unit(@Root() centre: Centre, @Ctx() ctx: RequestContext): Promise<OrgUnit> {
+    return CentreService.unit(ctx, centre);
+  }
+
+  @FieldResolver(() => CentreCheck, { nullable: true, description: 'The newest reachability check reported; null until one is.' })
+  lastCheck(@Root() centre: Centre): CentreCheck | null {
+    return CentreService.lastCheck(centre);
+  }
+
+  @FieldResolver(() => [CentreCheck], { description: 'The history of reachability checks, newest first.' })
+  checks(
+    @Root() centre: Centre,
+    @Ctx() ctx: RequestContext,
+    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, at most 500.' }) first: number,
+  ): Promise<CentreCheck[]> {
+    return CentreService.checks(ctx, centre, first);
+  }
+
+  @Mutation(() => Centre, { description: 'Opens a centre, station or point at a unit.' })
+  createCentre(@Ctx() ctx: RequestContext, @Args() { input }: CreateCentreArgs): Promise<Centre> {
+    return CentreService.create(ctx, input);
+  }
+
+  @Mutation(() => Centre, { description: 'Changes a centre. Unknown id: NOT_FOUND.' })
+  updateCentre(@Ctx() ctx: RequestContext, @Args() { id, input }: UpdateCentreArgs): Promise<Centre> {
+    return CentreService.update(ctx, id, input);
+  }
+
+  @Mutation(() => Centre, { description: 'Marks a centre CLOSED (it stays, with its history). Unknown id: NOT_FOUND.' })
+  closeCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Centre> {
+    return CentreService.close(ctx, id);
+  }
+
+  @Mutation(() => Boolean, { description: 'Deletes a centre entered by mistake, with its check history. false when there was no such centre.' })
+  deleteCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+    return CentreService.delete(ctx, id);
+  }
+
+  @Mutation(() => CentreCheckReport, {
+    description: 'Reports one reachability check. It joins the history; it becomes the latest only if newer than the stored one.',
+  })
+  reportCentreCheck(@Ctx() ctx: RequestContext, @Args() { input }: ReportCentreCheckArgs): Promise<CentreCheckReport> {
+    return CentreService.reportCheck(ctx, input);
+  }
+
+  @Mutation(() => CentreChecksReport, {
+    description: `Reports up to ${MAX_CHECKS_PER_REPORT} checks of one tenant's centres. Rows are validated one by one; if any is bad, every error is answered by row index and nothing is written. A centre's instant already recorded is not written twice, so a retried batch is harmless.`,
+  })
+  reportCentreChecks(
+    @Ctx() ctx: RequestContext,
+    @Arg('tenant', { description: 'Province code of the tenant, e.g. "430000".' }) tenant: string,
+    @Arg('checks', () => [CentreCheckInput], { validate: false }) checks: CentreCheckInput[],
+  ): Promise<CentreChecksReport> {
+    return CentreService.reportChecks(ctx, tenant, checks);
+  }
+}
+
+/** The centres of a unit, as a field of OrgUnit. */
+@Resolver(() => OrgUnit)
+export class UnitCentresResolver {
+  @FieldResolver(() => [Centre], { description: 'The sunshine service centres this unit runs, by name, optionally of one kind and status.' })
+  centres(
+    @Root() unit: OrgUnit,
+    @Ctx() ctx: RequestContext,
+    @Arg('kind', () => CentreKind, { nullable: true }) kind?: CentreKind,
+    @Arg('status', () => CentreStatus, { nullable: true }) status?: CentreStatus,
+  ): Promise<Centre[]> {
+    return CentreService.ofUnit(ctx, unit, kind ?? null, status ?? null);
+  }
+}

@@ -1,0 +1,114 @@
+import type { Knex } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../../context';
+import { BadInputError } from '../../errors';
+import { decodeCursor, encodeCursor } from '../../pagination';
+import { inSubtreeSql, Scope } from '../../scope';
+import { shanghaiDate } from '../calendar/working-calendar';
+import { OrgUnit } from './org-unit.entity';
+import { UUID_RE } from './unit.repository';
+
+/**
+ * Checks shared by the modules whose rows are owned by a unit (centres, officers …): the owner of
+ * a write, ids and dates in arguments, and the tenant of a list filter.
+ */
+
+/** `value` as a uuid, or BAD_USER_INPUT naming `field`. */
+export function requireUuid(value: string, field: string, what = 'id'): string {
+  if (typeof value !== 'string' || !UUID_RE.test(value)) throw new BadInputError(`\`${field}\` is not a valid ${what}.`, field);
+  return value.toLowerCase();
+}
+
+/**
+ * The unit that will own a written row: it must exist (and be visible), and belong to `tenant`
+ * when one is given. Otherwise BAD_USER_INPUT naming `field` (e.g. `input.unitId`).
+ */
+export async function requireOwnerUnit(ctx: RequestContext, unitId: string, field: string, tenant?: string | null): Promise<OrgUnit> {
+  requireUuid(unitId, field, 'unit id');
+  const unit = await ctx.loaders.units.byId.load(unitId.toLowerCase());
+  if (!unit) throw new BadInputError(`No unit with id ${unitId}.`, field);
+  if (tenant !== undefined && tenant !== null) {
+    const t = await ctx.tenantByCode(tenant);
+    if (!t || t.id !== unit.tenantId) throw new BadInputError(`Unit ${unit.code} does not belong to tenant ${tenant}.`, field);
+  }
+  return unit;
+}
+
+/**
+ * An update input must not null a required field (null clears only the optional ones): BAD_USER_INPUT
+ * naming `input.<field>`.
+ */
+export function refuseNulls(input: object, fields: string[]): void {
+  for (const f of fields) {
+    if ((input as Record<string, unknown>)[f] === null) throw new BadInputError(`\`input.${f}\` cannot be null; leave it out to keep it.`, `input.${f}`);
+  }
+}
+
+/** A calendar date of a past fact (opened, designated, appointed): not after today in Asia/Shanghai. */
+export function requireNotFutureDate(date: string | null | undefined, field: string): void {
+  if (date && date > shanghaiDate(new Date())) throw new BadInputError(`\`${field}\` must not be in the future.`, field);
+}
+
+/** Which owners a list of unit-owned rows asks for. */
+export interface OwnerFilter {
+  tenantId?: number;
+  unitId?: string;
+  /** With `unitId`: the unit and every unit below it. */
+  subtree?: boolean;
+}
+
+/**
+ * The owner part of a list filter (`tenant`, `unitId`, `subtree`), checked: an unknown (or
+ * invisible) province matches nothing (-1 is no tenant's id); `subtree` needs `unitId`.
+ */
+export async function ownerFilterOf(
+  ctx: RequestContext,
+  filter: { tenant?: string | null; unitId?: string | null; subtree?: boolean | null } | undefined,
+): Promise<OwnerFilter> {
+  if (filter?.subtree && !filter.unitId) throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
+  let tenantId: number | undefined;
+  if (filter?.tenant) tenantId = (await ctx.tenantByCode(filter.tenant))?.id ?? -1;
+  return {
+    tenantId,
+    unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
+    subtree: filter?.subtree ?? false,
+  };
+}
+
+/**
+ * Joins the owning unit as `u` to a query over a unit-owned table aliased `alias`, applies the
+ * request's scope to it, and the owner filter: one unit, or its whole subtree as a range scan of
+ * the (tenant_id, path) index. Lists then sort by `u.code` at no extra cost.
+ */
+export function joinOwnerUnit(knex: Knex, scope: Scope, qb: Knex.QueryBuilder, alias: string, f: OwnerFilter): Knex.QueryBuilder {
+  qb.join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', `${alias}.tenant_id`).andOn('u.id', `${alias}.unit_id`));
+  scope.restrictUnits(qb, 'u');
+  if (f.tenantId !== undefined) qb.where(`${alias}.tenant_id`, f.tenantId);
+  if (f.unitId && f.subtree) {
+    qb.join({ a: 'org_unit' }, (j) => j.on(knex.raw(inSubtreeSql('u', 'a'))).andOnVal('a.id', '=', f.unitId!));
+  } else if (f.unitId) {
+    qb.where(`${alias}.unit_id`, f.unitId);
+  }
+  return qb;
+}
+
+/** Sort key of the lists of unit-owned rows: the owner's code, then the row's name and id. */
+export interface OwnedKey {
+  unitCode: string;
+  name: string;
+  id: string;
+}
+
+/** Opaque cursors over an `OwnedKey`, tagged per connection (`tag`) so another list's cursor is refused. */
+export function ownedCursor(tag: string) {
+  return {
+    encode: (key: OwnedKey): string => encodeCursor(tag, [key.unitCode, key.name, key.id]),
+    parse(after: string | undefined | null): OwnedKey | null {
+      if (after === undefined || after === null) return null;
+      const [unitCode, name, id] = decodeCursor(tag, after, 3);
+      if (typeof unitCode !== 'string' || typeof name !== 'string' || typeof id !== 'string' || !UUID_RE.test(id)) {
+        throw new BadInputError('Malformed cursor in `after`: pass a cursor this connection returned.', 'after');
+      }
+      return { unitCode, name, id };
+    },
+  };
+}
