@@ -277,9 +277,9 @@ async function seedDemoCentresAndOfficers(em: EntityManager): Promise<void> {
        from (select * from org_unit where tenant_id = 430000 and level = 'COUNTY' order by code limit 120) c`,
     { tag: 'county' },
   );
-  // Universities: 75 centres and stations over the universities (two at the first 35 by code).
+  // Universities: 75 centres and stations (a centre and a station at each university in code order, until 75).
   await centre(
-    `select n, unit_id, case when k = 0 then 'CENTER' else 'STATION' end as kind, name || case when k = 0 then '阳光服务中心' else '阳光服务站' end, '2014-09-01' as opened
+    `select n, unit_id, case when k = 0 then 'CENTER' else 'STATION' end as kind, name || case when k = 0 then '阳光服务中心' else '阳光服务站' end as name, '2014-09-01' as opened
        from (select row_number() over (order by u.code, k) as n, u.id as unit_id, u.name, k
                from org_unit u cross join generate_series(0, 1) as k
               where u.tenant_id = 430000 and u.kind = 'UNIVERSITY') x

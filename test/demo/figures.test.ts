@@ -101,6 +101,10 @@ describe('seed 001: Hunan, 2017', () => {
   it('about 360,000 service requests in the province, 17,000 of them at province level', async () => {
     expect(await events(`unitId: "${ids.hn}", subtree: false, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(17000);
     expect(await events(`unitId: "${ids.hn}", subtree: true, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(360000);
+    // The department's requests were accepted at its sunshine service centre, and are counted there.
+    const own = await gqlData(t, '{ unit(code: "430000") { centres { id kind } } }');
+    expect(own.unit.centres).toHaveLength(1);
+    expect(await events(`centreId: "${own.unit.centres[0].id}", ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(17000);
   });
 });
 
