@@ -119,10 +119,12 @@ describe('the server process', () => {
 
   it('lets an in-flight request finish on SIGTERM', async () => {
     const env: Record<string, string> = dbUrl ? { DATABASE_URL: dbUrl } : { DATA_DIR: dataDir };
-    const p = await run(env);
+    // debug logs every SQL statement: the first one of the request proves it is in flight.
+    const p = await run({ ...env, LOG_LEVEL: 'debug' });
     const big = '{ units(first: 500) { totalCount edges { node { code ancestors { code } descendants(first: 20) { totalCount } } } } }';
+    const before = p.lines.length;
     const pending = post(p.port, big);
-    await new Promise((r) => setTimeout(r, 5));
+    while (!p.lines.slice(before).some((l) => l?.orm)) await new Promise((r) => setTimeout(r, 1));
     p.child.kill('SIGTERM');
     const body = await pending;
     expect(body.errors).toBeUndefined();
