@@ -193,6 +193,7 @@ describe('personal data', () => {
 describe('listing: filters, subtree, cursor paging and counts', () => {
   // Hubei (420000) is used by this block alone: Xiaogan and two of its counties.
   const rows: any[] = [];
+  let centreId = '';
   beforeAll(async () => {
     const spec: [string, string, string, string][] = [
       // unit, kind, channel, receivedAt
@@ -205,7 +206,9 @@ describe('listing: filters, subtree, cursor paging and counts', () => {
       ['420000', 'MAILBOX', 'LETTER', '2018-09-03T02:00:00Z'],
     ];
     for (let i = 0; i < 3; i++) for (const s of spec) rows.push({ unitCode: s[0], kind: s[1], channel: s[2], receivedAt: new Date(Date.parse(s[3]) + i * 60_000).toISOString(), subject: `孝感${s[1]}问题${i}` });
-    rows[0].centreId = '11111111-1111-4111-8111-111111111111';
+    const centre = await gqlData(t, `mutation { createCentre(input: { unitId: "${ids['420900']}", kind: CENTER, name: "孝感市教育阳光服务中心" }) { id } }`);
+    centreId = centre.createCentre.id;
+    rows[0].centreId = centreId;
     // History: some replied on time, one late, one invalid, one duplicate.
     rows[2].repliedAt = '2018-05-11T02:00:00Z'; // on time
     rows[3].repliedAt = '2018-07-11T02:00:00Z'; // late
@@ -230,7 +233,7 @@ describe('listing: filters, subtree, cursor paging and counts', () => {
     expect(await count({ kind: 'COMPLAINT', kinds: ['CONSULTATION'] })).toBe(0);
     expect(await count({ status: 'HELD' })).toBe(3);
     expect(await count({ channel: 'LETTER' })).toBe(3);
-    expect(await count({ centreId: '11111111-1111-4111-8111-111111111111' })).toBe(1);
+    expect(await count({ centreId })).toBe(1);
     // Day boundaries in Asia/Shanghai: 16:30Z on Mar 1 is Mar 2.
     expect(await count({ receivedFrom: '2018-03-02', receivedTo: '2018-03-02' })).toBe(3);
     expect(await count({ receivedFrom: '2018-03-01', receivedTo: '2018-03-01' })).toBe(3);
@@ -238,6 +241,15 @@ describe('listing: filters, subtree, cursor paging and counts', () => {
     expect(await count({ search: '孝感COMPLAINT' })).toBe(3);
     expect(await count({ search: '%' })).toBe(0);
     expectBad(await gql(t, '{ interactions(filter: { subtree: true }) { totalCount } }'), 'filter.subtree');
+    // An event's centre must be a centre of its unit; a centre with events is closed, not deleted.
+    const other = { unitCode: '420902', kind: 'SERVICE_REQUEST', channel: 'IN_PERSON', receivedAt: '2018-03-05T02:00:00Z', subject: '办事', centreId };
+    const refused = await gql(t, `mutation($rows: [InteractionIngestRow!]!) { ingestInteractions(tenant: "420000", idempotencyKey: "wrong-centre", rows: $rows) { accepted } }`, { rows: [other] });
+    expect(refused.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'rows.0.centreId' });
+    const single = await gql(t, `mutation { createInteraction(input: { tenant: "420000", unitId: "${ids['420902']}", centreId: "${centreId}", kind: SERVICE_REQUEST, channel: IN_PERSON, subject: "办事", receivedAt: "2018-03-05T02:00:00Z" }) { id } }`);
+    expect(single.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.centreId' });
+    const del = await gql(t, `mutation { deleteCentre(id: "${centreId}") }`);
+    expect(del.body.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'id' });
+    expect(await count({ centreId })).toBe(1);
     expectBad(await gql(t, '{ interactions(filter: { unitId: "x" }) { totalCount } }'), 'filter.unitId');
     expectBad(await gql(t, '{ interactions(filter: { receivedFrom: "2018-02-01", receivedTo: "2018-01-01" }) { totalCount } }'), 'filter.receivedTo');
   });

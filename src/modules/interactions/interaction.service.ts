@@ -198,6 +198,12 @@ export const InteractionService = {
       ctx.loaders.calendar.load(tenantId),
     ]);
     if (!unit || unit.tenantId !== tenantId) throw new BadInputError(`No unit ${input.unitId} in tenant ${input.tenant}.`, 'input.unitId');
+    if (input.centreId) {
+      const centre = await ctx.loaders.centres.byId.load(input.centreId.toLowerCase());
+      if (!centre || centre.tenantId !== tenantId || centre.unitId !== unit.id) {
+        throw new BadInputError(`No centre ${input.centreId} of unit ${unit.code}: an event's centre must belong to its unit.`, 'input.centreId');
+      }
+    }
     const e = Object.assign(new InteractionEvent(), {
       tenantId,
       id: randomUUID(),
@@ -310,6 +316,17 @@ export const InteractionService = {
           [JSON.stringify(withExternal), tenantId],
         );
         for (const t of taken) errors.push({ index: t.index, field: 'externalId', message: `externalId ${rows[t.index].externalId} is already stored for this unit` });
+      }
+      // Centres, in one statement: each must be a centre of the row's unit.
+      const withCentre = rows.map((r, index) => ({ index, unitId: unitByCode.get(r.unitCode), centreId: r.centreId?.toLowerCase() })).filter((r) => r.unitId && r.centreId);
+      if (withCentre.length) {
+        const missing: { index: number }[] = await tx.execute(
+          `select v.index from jsonb_to_recordset(?::jsonb) as v(index int, "unitId" uuid, "centreId" uuid)
+             left join centre c on c.tenant_id = ? and c.id = v."centreId" and c.unit_id = v."unitId"
+            where c.id is null`,
+          [JSON.stringify(withCentre), tenantId],
+        );
+        for (const m of missing) errors.push({ index: m.index, field: 'centreId', message: `no centre ${rows[m.index].centreId} of unit ${rows[m.index].unitCode}` });
       }
       if (errors.length) throw rowsError(errors.sort((a, b) => a.index - b.index));
 
