@@ -5,6 +5,7 @@ import { Migration20261122015000_ingest } from './Migration20261122015000_ingest
 import { Migration20261122030000_disclosures } from './Migration20261122030000_disclosures';
 import { Migration20261122040000_interactions } from './Migration20261122040000_interactions';
 import { Migration20261122050000_applications } from './Migration20261122050000_applications';
+import { Migration20261122060000_unit_owned_integrity } from './Migration20261122060000_unit_owned_integrity';
 import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122030000_disclosures', class: Migration20261122030000_disclosures },
   { name: 'Migration20261122040000_interactions', class: Migration20261122040000_interactions },
   { name: 'Migration20261122050000_applications', class: Migration20261122050000_applications },
+  { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
 ];

@@ -69,6 +69,26 @@ describe('the database keeps the hierarchy sound whoever writes', () => {
     await expect(sql(`update org_unit set level = 'SCHOOL' where tenant_id = 430000 and id = ?`, [target.id])).rejects.toThrow(/not below it|level below/);
   });
 
+  it('refuses a unit-owned row whose unit is of another tenant, and deleting a unit that owns rows', async () => {
+    const shanxi = await unit('140100', 140000);
+    const event = (tenant: number, unitId: string) =>
+      sql(
+        `insert into interaction_event (tenant_id, id, unit_id, kind, channel, subject, received_at, status)
+         values (?, gen_random_uuid(), ?, 'MAILBOX', 'PORTAL', 'x', now(), 'OPEN') returning id`,
+        [tenant, unitId],
+      );
+    await expect(event(430000, shanxi.id)).rejects.toThrow(/not a unit of tenant 430000/);
+    await expect(
+      sql(`insert into disclosure_item (tenant_id, id, unit_id, title, category_code, channels, status) values (430000, gen_random_uuid(), ?, 't', 'NEWS', '{WECHAT}', 'DRAFT')`, [shanxi.id]),
+    ).rejects.toThrow(/not a unit of tenant 430000/);
+    const [row] = await event(140000, shanxi.id);
+    const school = (await sql(`select id from org_unit where tenant_id = 140000 and parent_id = ? limit 1`, [shanxi.id]))[0];
+    await sql(`insert into interaction_event (tenant_id, id, unit_id, kind, channel, subject, received_at, status) values (140000, gen_random_uuid(), ?, 'MAILBOX', 'PORTAL', 'x', now(), 'OPEN')`, [school.id]);
+    await expect(sql('delete from org_unit where tenant_id = 140000 and id = ?', [school.id])).rejects.toThrow(/still owns rows/);
+    expect((await unit((await sql('select code from org_unit where id = ?', [school.id]))[0].code, 140000)).id).toBe(school.id);
+    expect(row.id).toBeDefined();
+  });
+
   it('seeds idempotently: a second run inserts nothing and changes nothing', async () => {
     const snapshot = async () => (await sql(`select md5(string_agg(tenant_id || code || name || level || kind || path, ',' order by tenant_id, code)) as h, count(*)::int as n from org_unit`))[0];
     const before = await snapshot();
