@@ -1,5 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { Scope } from '../../scope';
+import { inSubtreeSql, Scope } from '../../scope';
 import { UUID_RE } from '../units/unit.repository';
 import { DisclosureApplication } from './disclosure-application.entity';
 import { DisclosureDispute } from './disclosure-dispute.entity';
@@ -92,7 +92,7 @@ export class ApplicationRepository {
         .select(this.knex().raw('1'))
         .from({ r: 'org_unit' })
         .where('r.id', r.unitId)
-        .whereRaw(`u.tenant_id = r.tenant_id and u.path ~>=~ r.path and u.path ~<~ (left(r.path, -1) || '0')`),
+        .whereRaw(inSubtreeSql('u', 'r')),
     );
   }
 

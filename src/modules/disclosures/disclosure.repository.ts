@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { Scope } from '../../scope';
+import { inSubtreeSql, Scope } from '../../scope';
+import { joinOwnerUnit } from '../units/unit-owner';
 import { UUID_RE } from '../units/unit.repository';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
@@ -179,18 +180,7 @@ export class DisclosureRepository {
 
   private filtered(f: ItemListFilter): Knex.QueryBuilder {
     const knex = this.knex();
-    const qb = this.items();
-    if (f.tenantId !== undefined) qb.where('i.tenant_id', f.tenantId);
-    if (f.unitId) {
-      if (f.subtree) {
-        // The unit and all its descendants: one range of the (tenant_id, path) index.
-        qb.join({ a: 'org_unit' }, (j) => j.on('a.tenant_id', 'u.tenant_id'))
-          .where('a.id', f.unitId)
-          .whereRaw(`u.path ~>=~ a.path and u.path ~<~ (left(a.path, -1) || '0')`);
-      } else {
-        qb.where('i.unit_id', f.unitId);
-      }
-    }
+    const qb = joinOwnerUnit(knex, this.scope, knex.from({ i: 'disclosure_item' }), 'i', f);
     if (f.status) qb.where('i.status', f.status);
     if (f.categoryCode) qb.where('i.category_code', f.categoryCode);
     if (f.channel) qb.whereRaw('i.channels @> array[?]::text[]', [f.channel]);
@@ -235,7 +225,7 @@ export class DisclosureRepository {
       .from({ i: 'disclosure_item' })
       .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'))
       .whereRaw('i.tenant_id = r.tenant_id');
-    if (subtree) inner.whereRaw(`u.path ~>=~ r.path and u.path ~<~ (left(r.path, -1) || '0')`);
+    if (subtree) inner.whereRaw(inSubtreeSql('u', 'r'));
     else inner.whereRaw('i.unit_id = r.id');
     if (status) inner.where('i.status', status);
     return this.scope.restrictUnits(inner, 'u');

@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
+import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner';
 import { UUID_RE } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { InteractionChannel, InteractionKind, InteractionStatus } from './interaction.enums';
@@ -56,9 +57,9 @@ export class InteractionRepository {
     return this.em.getKnex();
   }
 
-  private base(): Knex.QueryBuilder {
-    const qb = this.knex().from({ e: 'interaction_event' }).join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'e.tenant_id').andOn('u.id', 'e.unit_id'));
-    return this.scope.restrictUnits(qb, 'u');
+  /** Events joined to their owning unit `u`, restricted to the scope (and to a unit or subtree). */
+  private base(f: OwnerFilter = {}): Knex.QueryBuilder {
+    return joinOwnerUnit(this.knex(), this.scope, this.knex().from({ e: 'interaction_event' }), 'e', f);
   }
 
   private map(rows: Record<string, unknown>[]): InteractionEvent[] {
@@ -73,22 +74,7 @@ export class InteractionRepository {
   }
 
   private filtered(f: InteractionListFilter): Knex.QueryBuilder {
-    const qb = this.base();
-    if (f.tenantId !== undefined) qb.where('e.tenant_id', f.tenantId);
-    const unitId = f.unitId;
-    if (unitId) {
-      if (f.subtree) {
-        // The unit and every unit below it: one range over the (tenant_id, path) index.
-        qb.join({ r: 'org_unit' }, (j) =>
-          j
-            .on('r.tenant_id', 'u.tenant_id')
-            .andOn('r.id', this.knex().raw('?::uuid', [unitId]))
-            .andOn(this.knex().raw(`u.path ~>=~ r.path and u.path ~<~ (left(r.path, -1) || '0')`)),
-        );
-      } else {
-        qb.where('e.unit_id', unitId);
-      }
-    }
+    const qb = this.base(f);
     if (f.kinds) qb.whereIn('e.kind', f.kinds);
     if (f.status) qb.where('e.status', f.status);
     if (f.channel) qb.where('e.channel', f.channel);
