@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { Scope } from './scope';
+import { BadInputError } from './errors';
 import type { SqlTally } from './db/sql-counter';
 import { UnitRepository } from './modules/units/unit.repository';
 import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
@@ -88,6 +89,13 @@ export class RequestContext {
 
   async tenantById(id: number): Promise<Tenant | null> {
     return (await this.tenants()).find((t) => t.id === id) ?? null;
+  }
+
+  /** The id of the tenant a write names; an unknown province code is BAD_USER_INPUT on `field`. */
+  async requireTenantId(code: string, field: string): Promise<number> {
+    const t = await this.tenantByCode(code);
+    if (!t) throw new BadInputError(`No tenant with province code ${code}.`, field);
+    return t.id;
   }
 
   async tenantByCode(code: string): Promise<Tenant | null> {

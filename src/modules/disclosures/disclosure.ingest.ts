@@ -7,7 +7,7 @@ import { IngestRowError } from '../ingest/ingest.types';
 import { UUID_RE } from '../units/unit.repository';
 import { DisclosureChannel, DisclosureStatus } from './disclosure.enums';
 import { DisclosureIngestResult, DisclosureIngestRow, MAX_INGEST_ROWS } from './disclosure.inputs';
-import { publishedAtProblem, tenantIdOf, urlProblem } from './disclosure.service';
+import { publishedAtProblem, urlProblem } from './disclosure.service';
 
 const CHANNELS = new Set<string>(Object.values(DisclosureChannel));
 const INSERT_BATCH = 1000;
@@ -130,7 +130,7 @@ export async function ingestDisclosures(ctx: RequestContext, tenant: string, ide
   if (rows.length > MAX_INGEST_ROWS) {
     throw new BadInputError(`\`rows\` may hold at most ${MAX_INGEST_ROWS} rows (got ${rows.length}); split the batch.`, 'rows', { max: MAX_INGEST_ROWS });
   }
-  const tenantId = await tenantIdOf(ctx, tenant, 'tenant');
+  const tenantId = await ctx.requireTenantId(tenant, 'tenant');
   const { result, replayed } = await idempotent(
     ctx.em,
     { tenantId, operation: 'ingestDisclosures', key: idempotencyKey, payload: rows },

@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { inSubtreeSql, Scope } from '../../scope';
 import { joinOwnerUnit } from '../units/unit-owner';
-import { UUID_RE } from '../units/unit.repository';
+import { UUID_RE, escapeLike } from '../units/unit.repository';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
 import { DisclosureReview } from './disclosure-review.entity';
@@ -32,10 +32,6 @@ export const ITEM_COLUMNS = [
   'published_at', 'external_id', 'created_at', 'updated_at',
 ];
 const REVIEW_COLUMNS = ['tenant_id', 'id', 'item_id', 'step', 'reviewer', 'decision', 'note', 'at'];
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
-}
 
 function toDate(v: unknown): Date | null {
   if (v === null || v === undefined) return null;

@@ -26,12 +26,6 @@ const CURSOR_TAG: Record<DisclosureOrder, string> = {
 const DAY_MS = 86_400_000;
 const EARLIEST = Date.parse('1990-01-01T00:00:00Z');
 
-export async function tenantIdOf(ctx: RequestContext, code: string, field: string): Promise<number> {
-  const t = await ctx.tenantByCode(code);
-  if (!t) throw new BadInputError(`No tenant with province code ${code}.`, field);
-  return t.id;
-}
-
 /** http(s) URL of at most 1000 characters, or an error message. */
 export function urlProblem(url: string): string | null {
   if (url.length > 1000) return 'must be at most 1000 characters';
@@ -135,7 +129,7 @@ export const DisclosureService = {
   },
 
   async upsertCategory(ctx: RequestContext, tenant: string, input: DisclosureCategoryInput): Promise<DisclosureCategory> {
-    const tenantId = await tenantIdOf(ctx, tenant, 'tenant');
+    const tenantId = await ctx.requireTenantId(tenant, 'tenant');
     if (!Number.isInteger(input.sortOrder) || input.sortOrder < 0 || input.sortOrder > 1_000_000) {
       throw new BadInputError('`input.sortOrder` must be between 0 and 1000000.', 'input.sortOrder');
     }
@@ -189,7 +183,7 @@ export const DisclosureService = {
   },
 
   async create(ctx: RequestContext, input: CreateDisclosureItemInput): Promise<DisclosureItem> {
-    const tenantId = await tenantIdOf(ctx, input.tenant, 'input.tenant');
+    const tenantId = await ctx.requireTenantId(input.tenant, 'input.tenant');
     if (!UUID_RE.test(input.unitId)) throw new BadInputError('`input.unitId` is not a unit id.', 'input.unitId');
     const unit = await ctx.loaders.units.byId.load(input.unitId);
     if (!unit || unit.tenantId !== tenantId) {

@@ -1,7 +1,7 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
 import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner';
-import { UUID_RE } from '../units/unit.repository';
+import { UUID_RE, escapeLike } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { InteractionChannel, InteractionKind, InteractionStatus } from './interaction.enums';
 import { ReplyRule } from './reply-rule.entity';
@@ -37,10 +37,6 @@ export const EVENT_COLUMNS = [
 /** SQL of the overdue rule (Interaction.overdue): OPEN past its deadline, or REPLIED late. */
 export function overdueSql(e: string): string {
   return `(${e}.due_at is not null and ((${e}.status = 'OPEN' and ${e}.due_at <= ?) or (${e}.status = 'REPLIED' and ${e}.replied_at >= ${e}.due_at)))`;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => '\\' + c);
 }
 
 /**

@@ -91,12 +91,6 @@ function checkRowHistory(row: InteractionIngestRow, now: number, add: (field: st
   return status;
 }
 
-async function tenantIdOf(ctx: RequestContext, code: string, field: string): Promise<number> {
-  const t = await ctx.tenantByCode(code);
-  if (!t) throw new BadInputError(`No tenant with province code ${code}.`, field);
-  return t.id;
-}
-
 function parseAfter(after: string | undefined | null): InteractionKey | null {
   if (after === undefined || after === null) return null;
   const [receivedAt, id] = decodeCursor(CURSOR_TAG, after, 2);
@@ -135,7 +129,7 @@ export const InteractionService = {
   },
 
   async setReplyRule(ctx: RequestContext, tenant: string, kind: InteractionKind, workingDays: number | null): Promise<ReplyRuleView> {
-    const tenantId = await tenantIdOf(ctx, tenant, 'tenant');
+    const tenantId = await ctx.requireTenantId(tenant, 'tenant');
     if (workingDays !== null && (!Number.isInteger(workingDays) || workingDays < 1 || workingDays > 365)) {
       throw new BadInputError('`workingDays` must be 1 to 365, or null for no deadline.', 'workingDays');
     }
@@ -187,7 +181,7 @@ export const InteractionService = {
 
   async create(ctx: RequestContext, input: CreateInteractionInput): Promise<InteractionEvent> {
     const now = Date.now();
-    const tenantId = await tenantIdOf(ctx, input.tenant, 'input.tenant');
+    const tenantId = await ctx.requireTenantId(input.tenant, 'input.tenant');
     checkId(input.unitId, 'input.unitId');
     const errors: { field: string; message: string }[] = [];
     checkEventFields(input, now, (field, message) => errors.push({ field, message }));
@@ -276,7 +270,7 @@ export const InteractionService = {
     if (rows.length > MAX_INGEST_ROWS) {
       throw new BadInputError(`At most ${MAX_INGEST_ROWS} rows per call; got ${rows.length}. Split the batch.`, 'rows', { max: MAX_INGEST_ROWS });
     }
-    const tenantId = await tenantIdOf(ctx, tenant, 'tenant');
+    const tenantId = await ctx.requireTenantId(tenant, 'tenant');
     const now = Date.now();
 
     // 1. Every row on its own, without the database.
