@@ -7,6 +7,7 @@ import { Migration20261122040000_interactions } from './Migration20261122040000_
 import { Migration20261122050000_applications } from './Migration20261122050000_applications';
 import { Migration20261122060000_unit_owned_integrity } from './Migration20261122060000_unit_owned_integrity';
 import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
+import { Migration20261122070000_rollups } from './Migration20261122070000_rollups';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122040000_interactions', class: Migration20261122040000_interactions },
   { name: 'Migration20261122050000_applications', class: Migration20261122050000_applications },
   { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
+  { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
 ];
