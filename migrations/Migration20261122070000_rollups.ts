@@ -12,7 +12,7 @@ import { Migration } from '@mikro-orm/migrations';
  *
  *  grp  source                        day                dim                          c0 … c6
  *   1   interaction_event             received (Shanghai) kind                        received, replied, replied on time, invalid, duplicate, held, open
- *   2   interaction_event, OPEN       received            due instant (UTC ISO)       open
+ *   2   interaction_event, OPEN       received            kind|due instant (UTC ISO)  open
  *   3   disclosure_item, PUBLISHED    published           category_code               published, with special column
  *   4   disclosure_item, PUBLISHED    published           channel (one per channel)   published
  *   5   disclosure_application        received            PENDING|WITHDRAWN|outcome   received, decided on time, extended, fee (fen)
@@ -62,7 +62,7 @@ const SOURCES: Record<string, (rows: string, units: string) => string[]> = {
       when(`x.status = 'HELD'`),
       when(`x.status = 'OPEN'`),
     ]),
-    sel(units, `${rows} x`, dayOf('x.received_at'), 2, isoOf('x.due_at'), ['1'], `x.status = 'OPEN' and x.due_at is not null`),
+    sel(units, `${rows} x`, dayOf('x.received_at'), 2, `x.kind || '|' || ${isoOf('x.due_at')}`, ['1'], `x.status = 'OPEN' and x.due_at is not null`),
   ],
   disclosure_item: (rows, units) => [
     sel(units, `${rows} x`, dayOf('x.published_at'), 3, 'x.category_code', ['1', when('x.special_column is not null')], `x.status = 'PUBLISHED' and x.published_at is not null`),

@@ -20,6 +20,8 @@ import { CentreRepository } from './modules/centres/centre.repository';
 import { createCentreLoaders, CentreLoaders } from './modules/centres/centre.loaders';
 import { OfficerRepository } from './modules/officers/officer.repository';
 import { createOfficerLoaders, OfficerLoaders } from './modules/officers/officer.loaders';
+import { StatsRepository } from './modules/stats/stats.repository';
+import { createStatsLoaders, StatsLoaders } from './modules/stats/stats.loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -34,6 +36,9 @@ export class RequestContext {
   readonly applications: ApplicationRepository;
   readonly centres: CentreRepository;
   readonly officers: OfficerRepository;
+  readonly stats: StatsRepository;
+  /** The request's clock: every "overdue now" of one response is judged at the same instant. */
+  readonly now = new Date();
   readonly loaders: {
     units: UnitLoaders;
     calendar: ReturnType<typeof createCalendarLoader>;
@@ -42,6 +47,7 @@ export class RequestContext {
     applications: ApplicationLoaders;
     centres: CentreLoaders;
     officers: OfficerLoaders;
+    stats: StatsLoaders;
   };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
@@ -62,6 +68,7 @@ export class RequestContext {
     this.applications = new ApplicationRepository(em, scope);
     this.centres = new CentreRepository(em, scope);
     this.officers = new OfficerRepository(em, scope);
+    this.stats = new StatsRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units),
       calendar: createCalendarLoader(em),
@@ -70,6 +77,7 @@ export class RequestContext {
       applications: createApplicationLoaders(this.applications),
       centres: createCentreLoaders(this.centres),
       officers: createOfficerLoaders(this.officers),
+      stats: createStatsLoaders(this.stats),
     };
   }
 

@@ -9,9 +9,10 @@ import { DisclosureApplicationResolver, DisclosureDisputeResolver } from './modu
 import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosures/disclosure.resolver';
 import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
 import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
+import { StatsResolver, UnitStatsFieldResolver } from './modules/stats/stats.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -1,4 +1,4 @@
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionResult } from '../../pagination';
 import { Tenant } from '../tenants/tenant.entity';
@@ -24,6 +24,14 @@ export class UnitResolver {
   @Query(() => UnitConnection, { description: 'Units in (code, id) order, filtered; a Relay connection.' })
   units(@Ctx() ctx: RequestContext, @Args() { filter, first, after }: UnitsArgs): Promise<ConnectionResult<OrgUnit>> {
     return UnitService.units(ctx, filter, first, after);
+  }
+
+  @Mutation(() => OrgUnit, {
+    description:
+      'Moves a unit and its subtree under another parent of the same tenant (a re-drawn division). Paths and every rolled-up figure follow in the same transaction.',
+  })
+  moveUnit(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('parentId', () => ID) parentId: string): Promise<OrgUnit> {
+    return UnitService.move(ctx, id, parentId);
   }
 
   @FieldResolver(() => Tenant, { description: 'The province this unit belongs to.' })

@@ -1,5 +1,5 @@
 import type { RequestContext } from '../../context';
-import { BadInputError } from '../../errors';
+import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
 import { OrgUnit } from './org-unit.entity';
 import { UnitLevel } from './unit.enums';
@@ -96,4 +96,30 @@ export const UnitService = {
     const rows = await ctx.loaders.units.descendants.load({ rootId: unit.id, level, first, after: key });
     return toConnection(rows, first, cursorOf(DESCENDANTS_CURSOR), () => ctx.loaders.units.descendantCount.load({ rootId: unit.id, level }));
   },
+
+  /**
+   * Moves a unit (with its whole subtree) under another parent of the same tenant, in one
+   * transaction: the database rewrites the subtree's paths and moves its rolled-up figures from the
+   * old ancestors to the new ones. A division merged into another district is the typical case.
+   */
+  async move(ctx: RequestContext, id: string, parentId: string): Promise<OrgUnit> {
+    checkId(id, 'id');
+    checkId(parentId, 'parentId');
+    const [unit, parent] = await Promise.all([ctx.loaders.units.byId.load(id), ctx.loaders.units.byId.load(parentId)]);
+    if (!unit) throw new NotFoundError(`No unit with id ${id}.`);
+    if (!parent) throw new NotFoundError(`No unit with id ${parentId}.`);
+    if (parent.tenantId !== unit.tenantId) throw new BadInputError('The new parent belongs to another tenant.', 'parentId');
+    if (parent.path.startsWith(unit.path)) throw new BadInputError('A unit cannot move under itself or its own descendant.', 'parentId');
+    if (LEVEL_RANK[parent.level] >= LEVEL_RANK[unit.level]) {
+      throw new BadInputError(`A ${unit.level} unit needs a parent above it; ${parent.code} is ${parent.level}.`, 'parentId');
+    }
+    if (unit.parentId === parent.id) return unit;
+    await ctx.em.transactional(async (tx) => {
+      await tx.execute('update org_unit set parent_id = ?, updated_at = now() where tenant_id = ? and id = ?', [parent.id, unit.tenantId, unit.id]);
+    });
+    ctx.loaders.units.byId.clearAll();
+    return (await ctx.loaders.units.byId.load(id))!;
+  },
 };
+
+const LEVEL_RANK: Record<UnitLevel, number> = { PROVINCE: 0, CITY: 1, COUNTY: 2, SCHOOL: 3 };

@@ -1,0 +1,152 @@
+import { registerEnumType } from 'type-graphql';
+import { bucketRanges, EPOCH, Period, rangesSql } from './period';
+
+/**
+ * The groups of `stat_rollup` (migration 070000 documents the counters of each; the two must
+ * agree). `flow` groups count what happened within a period, `stock` groups what existed at its
+ * last day (the sum of every bucket up to it), `now` groups are undated (grain 'A').
+ */
+export const G = {
+  EVENTS: 1,
+  EVENTS_OPEN_DUE: 2,
+  ITEMS: 3,
+  ITEM_CHANNELS: 4,
+  APPLICATIONS: 5,
+  APPLICATIONS_OPEN_DUE: 6,
+  DISPUTES: 7,
+  CENTRES: 8,
+  UNITS_COVERED: 9,
+  UNITS: 10,
+  OFFICERS: 11,
+  RESPONSIBILITY: 12,
+} as const;
+
+type Kind = 'flow' | 'stock' | 'now';
+const KIND: Record<number, Kind> = {
+  [G.EVENTS]: 'flow',
+  [G.EVENTS_OPEN_DUE]: 'flow',
+  [G.ITEMS]: 'flow',
+  [G.ITEM_CHANNELS]: 'flow',
+  [G.APPLICATIONS]: 'flow',
+  [G.APPLICATIONS_OPEN_DUE]: 'flow',
+  [G.DISPUTES]: 'flow',
+  [G.CENTRES]: 'stock',
+  [G.UNITS_COVERED]: 'stock',
+  [G.UNITS]: 'now',
+  [G.OFFICERS]: 'now',
+  [G.RESPONSIBILITY]: 'now',
+};
+
+/** The figure families a request can ask for; each is read with one statement per period. */
+export const FAMILIES = {
+  disclosures: [G.ITEMS, G.ITEM_CHANNELS],
+  interactions: [G.EVENTS, G.EVENTS_OPEN_DUE],
+  applications: [G.APPLICATIONS, G.APPLICATIONS_OPEN_DUE, G.DISPUTES],
+  centres: [G.CENTRES, G.UNITS_COVERED, G.UNITS],
+  officers: [G.OFFICERS, G.RESPONSIBILITY, G.UNITS],
+} as const;
+export type Family = keyof typeof FAMILIES;
+
+/**
+ * SQL matching rollup rows of alias `r` of the given groups within a period: flow groups over the
+ * period's buckets, stock groups over every bucket up to its last day, undated groups as they are.
+ */
+export function groupsInPeriodSql(alias: string, groups: readonly number[], period: Period): { sql: string; bindings: (string | number)[] } {
+  const parts: string[] = [];
+  const bindings: (string | number)[] = [];
+  const byKind = (k: Kind) => groups.filter((g) => KIND[g] === k);
+  const add = (gs: number[], cond: { sql: string; bindings: (string | number)[] }) => {
+    if (!gs.length) return;
+    parts.push(`(${alias}.grp in (${gs.join(', ')}) and ${cond.sql})`);
+    bindings.push(...cond.bindings);
+  };
+  add(byKind('flow'), rangesSql(alias, bucketRanges(period.from, period.to)));
+  add(byKind('stock'), rangesSql(alias, bucketRanges(EPOCH, period.to)));
+  add(byKind('now'), { sql: `${alias}.grain = 'A'`, bindings: [] });
+  return { sql: parts.length ? `(${parts.join(' or ')})` : 'false', bindings };
+}
+
+/** Figures a dashboard can rank units by, chart over time, or test for lagging. */
+export enum StatsMetric {
+  ITEMS_PUBLISHED = 'ITEMS_PUBLISHED',
+  EVENTS_RECEIVED = 'EVENTS_RECEIVED',
+  EVENTS_REPLIED = 'EVENTS_REPLIED',
+  EVENTS_REPLIED_ON_TIME = 'EVENTS_REPLIED_ON_TIME',
+  EVENTS_OVERDUE = 'EVENTS_OVERDUE',
+  EVENTS_OPEN = 'EVENTS_OPEN',
+  REPLY_RATE = 'REPLY_RATE',
+  ON_TIME_RATE = 'ON_TIME_RATE',
+  INTERVIEWS = 'INTERVIEWS',
+  SERVICE_REQUESTS = 'SERVICE_REQUESTS',
+  APPLICATIONS_RECEIVED = 'APPLICATIONS_RECEIVED',
+  APPLICATIONS_OVERDUE = 'APPLICATIONS_OVERDUE',
+  DISPUTES = 'DISPUTES',
+  CENTRES = 'CENTRES',
+  OFFICERS = 'OFFICERS',
+}
+
+registerEnumType(StatsMetric, {
+  name: 'StatsMetric',
+  description: 'A figure of a unit and period (see UnitStats for the definitions).',
+  valuesConfig: {
+    ITEMS_PUBLISHED: { description: 'Disclosure items published in the period (withdrawn ones no longer count).' },
+    EVENTS_RECEIVED: { description: 'Interaction events received in the period, of every kind and status.' },
+    EVENTS_REPLIED: { description: 'Of those, replied.' },
+    EVENTS_REPLIED_ON_TIME: { description: 'Of those, replied before the deadline.' },
+    EVENTS_OVERDUE: { description: 'Of those, replied late, or open past the deadline now.' },
+    EVENTS_OPEN: { description: 'Of those, still open.' },
+    REPLY_RATE: { description: 'replied / (received − invalid − duplicate − held); null without such events.' },
+    ON_TIME_RATE: { description: 'replied on time / (received − invalid − duplicate − held); null without such events.' },
+    INTERVIEWS: { description: 'Online interviews held in the period.' },
+    SERVICE_REQUESTS: { description: 'Service requests received in the period.' },
+    APPLICATIONS_RECEIVED: { description: 'Disclosure applications received in the period.' },
+    APPLICATIONS_OVERDUE: { description: 'Of those, still open past the deadline now.' },
+    DISPUTES: { description: 'Reconsiderations and lawsuits filed in the period.' },
+    CENTRES: { description: 'Centres open (not closed) on the last day of the period.' },
+    OFFICERS: { description: 'Active officers now.' },
+  },
+});
+
+export interface MetricDef {
+  groups: number[];
+  /** An aggregate over rollup rows `r`; `?` placeholders take `now` (UTC ISO seconds). */
+  value: string;
+  rate?: boolean;
+  /** Whether the value depends on the clock (binds `now` once per `?`). */
+  nowBindings?: number;
+}
+
+const sumIf = (cond: string, col: string) => `coalesce(sum(case when ${cond} then r.${col} else 0 end), 0)`;
+const ev = `r.grp = ${G.EVENTS}`;
+const denominator = `nullif(${sumIf(ev, 'c1')} + ${sumIf(ev, 'c6')}, 0)`;
+
+export const METRICS: Record<StatsMetric, MetricDef> = {
+  ITEMS_PUBLISHED: { groups: [G.ITEMS], value: sumIf(`r.grp = ${G.ITEMS}`, 'c0') },
+  EVENTS_RECEIVED: { groups: [G.EVENTS], value: sumIf(ev, 'c0') },
+  EVENTS_REPLIED: { groups: [G.EVENTS], value: sumIf(ev, 'c1') },
+  EVENTS_REPLIED_ON_TIME: { groups: [G.EVENTS], value: sumIf(ev, 'c2') },
+  EVENTS_OVERDUE: {
+    groups: [G.EVENTS, G.EVENTS_OPEN_DUE],
+    value: `(${sumIf(ev, 'c1')} - ${sumIf(ev, 'c2')} + ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and split_part(r.dim, '|', 2) <= ?`, 'c0')})`,
+    nowBindings: 1,
+  },
+  EVENTS_OPEN: { groups: [G.EVENTS], value: sumIf(ev, 'c6') },
+  REPLY_RATE: { groups: [G.EVENTS], value: `(${sumIf(ev, 'c1')})::float8 / ${denominator}`, rate: true },
+  ON_TIME_RATE: { groups: [G.EVENTS], value: `(${sumIf(ev, 'c2')})::float8 / ${denominator}`, rate: true },
+  INTERVIEWS: { groups: [G.EVENTS], value: sumIf(`${ev} and r.dim = 'INTERVIEW'`, 'c5') },
+  SERVICE_REQUESTS: { groups: [G.EVENTS], value: sumIf(`${ev} and r.dim = 'SERVICE_REQUEST'`, 'c0') },
+  APPLICATIONS_RECEIVED: { groups: [G.APPLICATIONS], value: sumIf(`r.grp = ${G.APPLICATIONS}`, 'c0') },
+  APPLICATIONS_OVERDUE: { groups: [G.APPLICATIONS_OPEN_DUE], value: sumIf(`r.grp = ${G.APPLICATIONS_OPEN_DUE} and r.dim <= ?`, 'c0'), nowBindings: 1 },
+  DISPUTES: { groups: [G.DISPUTES], value: sumIf(`r.grp = ${G.DISPUTES}`, 'c0') },
+  CENTRES: { groups: [G.CENTRES], value: sumIf(`r.grp = ${G.CENTRES}`, 'c0') },
+  OFFICERS: { groups: [G.OFFICERS], value: sumIf(`r.grp = ${G.OFFICERS}`, 'c0') },
+};
+
+export function metricKind(metric: StatsMetric): Kind {
+  return KIND[METRICS[metric].groups[0]];
+}
+
+/** "now" as the rollups store due instants: UTC, ISO, seconds. */
+export function nowIso(now: Date): string {
+  return now.toISOString().slice(0, 19);
+}
