@@ -2,7 +2,7 @@ import { groupedLoader } from '../../loaders';
 import type { OrgUnit } from '../units/org-unit.entity';
 import type { Period } from './period';
 import { Family, FAMILIES } from './rollup.groups';
-import { RollupRow, rollupKeyId, rollupScope, StatsRepository } from './stats.repository';
+import { RollupKey, RollupRow, rollupKeyId, rollupScope, StatsRepository } from './stats.repository';
 
 export interface FigureKey {
   unit: OrgUnit;
@@ -12,16 +12,29 @@ export interface FigureKey {
 }
 
 /**
- * One loader for every figure of every unit: the batch is split by (family, period), and each part
- * is ONE statement over the rollups, however many units (own or subtree) the request resolved.
+ * One loader for every figure of every unit. A batch is split by period only: the figure families
+ * asked for in it (interactions, disclosures …), own or subtree, for any number of units, are read
+ * with ONE statement over the rollups, of just the groups those families need.
  */
 export function createStatsLoaders(repo: StatsRepository) {
-  const key = (k: FigureKey) => ({ tenantId: k.unit.tenantId, unitId: k.unit.id, scope: rollupScope(k.unit, k.own) });
+  const rollupKey = (k: FigureKey): RollupKey => ({ tenantId: k.unit.tenantId, unitId: k.unit.id, scope: rollupScope(k.unit, k.own) });
   return {
     figures: groupedLoader<FigureKey, RollupRow[]>({
-      groupOf: (k) => `${k.family}|${k.period.from}|${k.period.to}`,
-      idOf: (k) => rollupKeyId(key(k)),
-      fetch: (keys) => repo.figures(keys.map(key), FAMILIES[keys[0].family], keys[0].period),
+      groupOf: (k) => `${k.period.from}|${k.period.to}`,
+      idOf: (k) => `${rollupKeyId(rollupKey(k))}|${k.family}`,
+      fetch: async (keys) => {
+        const families = [...new Set(keys.map((k) => k.family))];
+        const groups = [...new Set(families.flatMap((f) => FAMILIES[f]))];
+        const unique = new Map(keys.map((k) => [rollupKeyId(rollupKey(k)), rollupKey(k)]));
+        const rows = await repo.figures([...unique.values()], groups, keys[0].period);
+        const out = new Map<string, RollupRow[]>();
+        for (const k of keys) {
+          const wanted: readonly number[] = FAMILIES[k.family];
+          const id = rollupKeyId(rollupKey(k));
+          out.set(`${id}|${k.family}`, (rows.get(id) ?? []).filter((r) => wanted.includes(r.grp)));
+        }
+        return out;
+      },
       missing: () => [],
     }),
   };
