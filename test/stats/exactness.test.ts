@@ -116,6 +116,8 @@ describe(`rollups stay exact under random writes (seed ${SEED}, ${OPS} operation
       async deleteItem() {
         if (!items.length) return;
         const item = r.pick(items);
+        // A published item must be withdrawn first.
+        await refusable(t, `mutation($id: ID!) { withdrawDisclosureItem(id: $id, reviewer: "w", note: "n") { id } }`, { id: item.id });
         if (await tryWrite(t, `mutation($id: ID!) { deleteDisclosureItem(id: $id) }`, { id: item.id })) items.splice(items.indexOf(item), 1);
       },
       async application() {
@@ -126,9 +128,14 @@ describe(`rollups stay exact under random writes (seed ${SEED}, ${OPS} operation
         if (apps.length) await tryWrite(t, `mutation($id: ID!, $at: DateTime!, $o: ApplicationOutcome!, $fee: Float) { decideDisclosureApplication(id: $id, input: { decidedAt: $at, outcome: $o, feeCharged: $fee }) { id } }`, { id: r.pick(apps), at: later(day()), o: r.pick(OUTCOMES), fee: r.chance(0.2) ? 12.5 : 0 });
       },
       async extendOrWithdrawApplication() {
-        if (!apps.length) return;
-        if (r.chance(0.5)) await tryWrite(t, `mutation($id: ID!, $at: DateTime!) { extendDisclosureApplication(id: $id, at: $at, reason: "complex") { id } }`, { id: r.pick(apps), at: day().toISOString() });
-        else await tryWrite(t, `mutation($id: ID!, $at: DateTime!) { withdrawDisclosureApplication(id: $id, at: $at) { id } }`, { id: r.pick(apps), at: later(day()) });
+        const at = day();
+        const data = await refusable(t, `mutation($u: ID!, $at: DateTime!) { createDisclosureApplication(input: { tenant: "${TENANT}", unitId: $u, applicantType: LEGAL_PERSON, applicantName: "某公司", channel: LETTER, subject: "s", receivedAt: $at }) { id } }`, { u: anyUnit().id, at: at.toISOString() });
+        if (!data) return;
+        const id = data.createDisclosureApplication.id;
+        apps.push(id);
+        const next = new Date(at.getTime() + 86_400_000).toISOString();
+        if (r.chance(0.5)) await tryWrite(t, `mutation($id: ID!, $at: DateTime!) { extendDisclosureApplication(id: $id, at: $at, reason: "complex") { id } }`, { id, at: next });
+        else await tryWrite(t, `mutation($id: ID!, $at: DateTime!) { withdrawDisclosureApplication(id: $id, at: $at) { id } }`, { id, at: next });
       },
       async dispute() {
         const data = await tryWrite(t, `mutation($u: ID!, $at: DateTime!, $k: DisputeKind!) { fileDisclosureDispute(input: { tenant: "${TENANT}", unitId: $u, kind: $k, filedAt: $at }) { id } }`, { u: anyUnit().id, at: day().toISOString(), k: r.pick(['RECONSIDERATION', 'LAWSUIT']) });
@@ -153,7 +160,7 @@ describe(`rollups stay exact under random writes (seed ${SEED}, ${OPS} operation
           return;
         }
         if (r.chance(0.3)) {
-          await tryWrite(t, `mutation($u: ID!) { setResponsibleDepartment(unitId: $u, department: "办公室", designatedAt: "2024-01-02") { unitId } }`, { u: anyUnit().id });
+          await tryWrite(t, `mutation($u: ID!) { setResponsibleDepartment(unitId: $u, department: "办公室", designatedAt: "2024-01-02") { responsibleDepartment } }`, { u: anyUnit().id });
           return;
         }
         const data = await tryWrite(t, `mutation($u: ID!) { addOfficer(input: { unitId: $u, name: "李四", role: OFFICER }) { id } }`, { u: anyUnit().id });
