@@ -40,14 +40,16 @@ const KEY = ['tenant_id', 'unit_id', 'scope', 'grp', 'grain', 'bucket', 'dim'];
 const C = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 
 /**
- * One contribution select over `rows x` joined to `units u` (org_unit, or a stand-in relation with
- * tenant_id, id, path, level, kind): owner, the path and level it is counted under, day (null for
- * undated groups), group, dim and the counters.
+ * One contribution select over `rows x`: owner unit, day (null for undated groups), group, dim and
+ * the counters. Only groups keyed by the unit's level or kind join `units u` (org_unit, or a
+ * stand-in relation with tenant_id, id, path, level, kind); the expansion joins the path later,
+ * once per owner and day rather than once per row.
  */
 function sel(units: string, from: string, day: string | null, grp: number, dim: string, cs: string[], where?: string): string {
   const counters = C.map((c, i) => `(${cs[i] ?? '0'})::bigint as ${c}`).join(', ');
-  return `select x.tenant_id, x.unit_id, u.path, u.level, ${day ?? 'null::date'} as day, ${grp} as grp, (${dim})::text as dim, ${counters}
-    from ${from} join ${units} u on u.tenant_id = x.tenant_id and u.id = x.unit_id${where ? ` where ${where}` : ''}`;
+  const join = /\bu\./.test(dim) ? ` join ${units} u on u.tenant_id = x.tenant_id and u.id = x.unit_id` : '';
+  return `select x.tenant_id, x.unit_id, ${day ?? 'null::date'} as day, ${grp} as grp, (${dim})::text as dim, ${counters}
+    from ${from}${join}${where ? ` where ${where}` : ''}`;
 }
 
 /** Contributions of each source table's rows (`rows` is the table or a transition table, aliased x). */
@@ -104,37 +106,47 @@ function covered(centres: string, units: string): string {
 /** Group 10: the units themselves (`units` has tenant_id, id, path, level, kind). */
 function unitRows(units: string): string {
   const counters = C.map((c, i) => `${i === 0 ? 1 : 0}::bigint as ${c}`).join(', ');
-  return `select x.tenant_id, x.id as unit_id, x.path, x.level, null::date as day, 10 as grp, (x.level || '|' || x.kind)::text as dim, ${counters} from ${units} x`;
+  return `select x.tenant_id, x.id as unit_id, null::date as day, 10 as grp, (x.level || '|' || x.kind)::text as dim, ${counters} from ${units} x`;
 }
 
 function signed(sql: string, sign: 1 | -1): string {
-  return `select q.tenant_id, q.unit_id, q.path, q.level, q.day, q.grp, q.dim, ${C.map((c) => `${sign} * q.${c} as ${c}`).join(', ')} from (${sql}) q`;
+  return `select q.tenant_id, q.unit_id, q.day, q.grp, q.dim, ${C.map((c) => `${sign} * q.${c} as ${c}`).join(', ')} from (${sql}) q`;
 }
 
 const nonzero = (p: string) => C.map((c) => `sum(${p}${c}) <> 0`).join(' or ');
 
 /**
- * Expands contributions to rollup rows: the owner ('O', except schools) and every unit of the path
- * ('S'), at D, M and Y grain (or 'A' for undated groups), summed per key, in key order.
+ * Expands contributions to rollup rows, in stages that keep the intermediate sets small: sum per
+ * owner and day; spread to the owner ('O', except schools) and every unit of its path ('S') and
+ * sum per target and day; then the D rows, and M and Y rows summed from them ('A' for undated groups).
  */
-function expand(contributions: string): string {
-  return `select d.tenant_id, t.unit_id, t.scope, d.grp, g.grain,
-      case g.grain when 'D' then d.day when 'M' then date_trunc('month', d.day)::date when 'Y' then date_trunc('year', d.day)::date else date '1970-01-01' end as bucket,
-      d.dim, ${C.map((c) => `sum(d.${c})::bigint as ${c}`).join(', ')}
-    from (
-      select k.tenant_id, k.unit_id, k.path, k.level, k.day, k.grp, k.dim, ${C.map((c) => `sum(k.${c}) as ${c}`).join(', ')}
-      from (${contributions}) k
-      group by k.tenant_id, k.unit_id, k.path, k.level, k.day, k.grp, k.dim
+function expand(contributions: string, units = 'org_unit'): string {
+  const sumC = (p: string) => C.map((c) => `sum(${p}${c})::bigint as ${c}`).join(', ');
+  return `with k as (
+      select k.tenant_id, k.unit_id, k.day, k.grp, k.dim, ${sumC('k.')}
+        from (${contributions}) k
+       group by k.tenant_id, k.unit_id, k.day, k.grp, k.dim
       having ${nonzero('k.')}
-    ) d
-    cross join lateral (
-      select d.unit_id as unit_id, 'O'::text as scope where d.level <> 'SCHOOL'
-      union all
-      select a::uuid, 'S'::text from unnest(string_to_array(trim(both '/' from d.path), '/')) a
-    ) t
-    cross join lateral unnest(case when d.day is null then array['A'] else array['D', 'M', 'Y'] end) g(grain)
-    group by 1, 2, 3, 4, 5, 6, 7
-    having ${nonzero('d.')}`;
+    ), d as (
+      select k.*, u.path, u.level from k join ${units} u on u.tenant_id = k.tenant_id and u.id = k.unit_id
+    ), t as materialized (
+      select d.tenant_id, x.unit_id, x.scope, d.day, d.grp, d.dim, ${sumC('d.')}
+        from d cross join lateral (
+          select d.unit_id as unit_id, 'O'::text as scope where d.level <> 'SCHOOL'
+          union all
+          select a::uuid, 'S'::text from unnest(string_to_array(trim(both '/' from d.path), '/')) a
+        ) x
+       group by d.tenant_id, x.unit_id, x.scope, d.day, d.grp, d.dim
+      having ${nonzero('d.')}
+    )
+    select t.tenant_id, t.unit_id, t.scope, t.grp, case when t.day is null then 'A' else 'D' end as grain, coalesce(t.day, date '1970-01-01') as bucket, t.dim, ${C.map((c) => `t.${c}`).join(', ')}
+      from t
+    union all
+    select t.tenant_id, t.unit_id, t.scope, t.grp, 'M', date_trunc('month', t.day)::date, t.dim, ${sumC('t.')}
+      from t where t.day is not null group by t.tenant_id, t.unit_id, t.scope, t.grp, date_trunc('month', t.day), t.dim having ${nonzero('t.')}
+    union all
+    select t.tenant_id, t.unit_id, t.scope, t.grp, 'Y', date_trunc('year', t.day)::date, t.dim, ${sumC('t.')}
+      from t where t.day is not null group by t.tenant_id, t.unit_id, t.scope, t.grp, date_trunc('year', t.day), t.dim having ${nonzero('t.')}`;
 }
 
 function upsert(rows: string): string {
@@ -184,7 +196,7 @@ function sourceTrigger(table: string, op: Op): string[] {
   }
   const fn = `stat_rollup_${table}_${op}`;
   return [
-    `create function ${fn}() returns trigger language plpgsql set plan_cache_mode = force_custom_plan as $$
+    `create function ${fn}() returns trigger language plpgsql set plan_cache_mode = force_custom_plan set work_mem = '64MB' as $$
       begin
         ${upsert(expand(parts.join('\n    union all\n')))};
         return null;
@@ -205,8 +217,8 @@ function unitTriggers(): string[] {
   for (const op of OPS) {
     const fn = `stat_rollup_org_unit_${op}`;
     let body: string;
-    if (op === 'insert') body = `${upsert(expand(signed(unitRows('nt'), 1)))};`;
-    else if (op === 'delete') body = `${upsert(expand(signed(unitRows('ot'), -1)))};`;
+    if (op === 'insert') body = `${upsert(expand(signed(unitRows('nt'), 1), 'nt'))};`;
+    else if (op === 'delete') body = `${upsert(expand(signed(unitRows('ot'), -1), 'ot'))};`;
     else {
       const moved = `(select n.tenant_id, n.id, o.path as old_path, n.path as new_path from nt n join ot o on o.tenant_id = n.tenant_id and o.id = n.id
           where o.parent_id is distinct from n.parent_id)`;
@@ -222,17 +234,21 @@ function unitTriggers(): string[] {
         having ${C.map((c) => `sum(a.sign * s.${c}) <> 0`).join(' or ')}`;
       const changed = (attrs: 'o' | 'n') => `(select n.tenant_id, n.id, n.path, ${attrs}.level, ${attrs}.kind from nt n join ot o on o.tenant_id = n.tenant_id and o.id = n.id
           where o.level is distinct from n.level or o.kind is distinct from n.kind)`;
-      const parts: string[] = [];
+      // Under the old attributes out, under the new ones in: two upserts, as level decides the own rows.
+      const recounts: string[] = [];
       for (const [sign, attrs] of [[-1, 'o'], [1, 'n']] as const) {
         const units = changed(attrs);
-        for (const [table, build] of Object.entries(SOURCES)) parts.push(...build(table, units).map((s) => signed(s, sign)));
-        parts.push(signed(covered('centre', units), sign), signed(unitRows(units), sign));
+        const parts: string[] = [];
+        const own = (table: string) => `(select x.* from ${table} x join ${units} uu on uu.tenant_id = x.tenant_id and uu.id = x.unit_id)`;
+        for (const [table, build] of Object.entries(SOURCES)) parts.push(...build(own(table), units).map((s) => signed(s, sign)));
+        parts.push(signed(covered(own('centre'), units), sign), signed(unitRows(units), sign));
+        recounts.push(`${upsert(expand(parts.join('\n    union all\n'), units))};`);
       }
       body = `${upsert(move)};
-        ${upsert(expand(parts.join('\n    union all\n')))};`;
+        ${recounts.join('\n        ')}`;
     }
     out.push(
-      `create function ${fn}() returns trigger language plpgsql set plan_cache_mode = force_custom_plan as $$
+      `create function ${fn}() returns trigger language plpgsql set plan_cache_mode = force_custom_plan set work_mem = '64MB' as $$
         begin
           ${body}
           return null;
@@ -259,7 +275,7 @@ export class Migration20261122070000_rollups extends Migration {
     );`);
 
     this.addSql(`create function rollup_recount(p_tenant int) returns table (tenant_id int, unit_id uuid, scope text, grp smallint, grain text, bucket date, dim text, ${C.map((c) => `${c} bigint`).join(', ')})
-      language sql stable set plan_cache_mode = force_custom_plan as $$
+      language sql stable set plan_cache_mode = force_custom_plan set work_mem = '128MB' as $$
         select z.tenant_id, z.unit_id, z.scope, z.grp::smallint, z.grain, z.bucket, z.dim, ${C.map((c) => `z.${c}`).join(', ')} from (${recount('p_tenant')}) z
       $$;`);
     this.addSql(`create function rollup_rebuild(p_tenant int) returns bigint language plpgsql as $$

@@ -142,3 +142,85 @@ describe('seed 004: Xiaogan city bureau, 2018', () => {
     expect(await applications(own)).toBe(0);
   });
 });
+
+/** The same seed figures, read from the rollups through `stats` (subtree) and `own` (the unit alone). */
+describe('the seed figures through stats and own', () => {
+  const read = async (id: string, field: 'stats' | 'own', period: string, figures: string) =>
+    (await gqlData(t, `{ unit(id: "${id}") { s: ${field}(period: ${period}) { ${figures} } } }`)).unit.s;
+
+  it('seed 000, Hunan 2014: items by channel and category, 98% on time, held events, centres by level, applications', async () => {
+    const own = await read(ids.hn, 'own', '{ year: 2014 }', `
+      disclosures { byCategory { categoryCode count } byChannel { channel count } }
+      interactions { interviews surveys solicitations byKind { kind received replied repliedOnTime invalid duplicate held } }
+      applications { received decided decidedOnTime }`);
+    const cat = Object.fromEntries(own.disclosures.byCategory.map((c: any) => [c.categoryCode, c.count]));
+    expect(cat.NEWS).toBe(2732);
+    expect(cat.NOTICE).toBe(751);
+    const mail = own.interactions.byKind.filter((k: any) => ['MAILBOX', 'CONSULTATION', 'COMPLAINT'].includes(k.kind));
+    const sum = (f: string) => mail.reduce((s: number, k: any) => s + k[f], 0);
+    expect(sum('received')).toBe(4736);
+    expect(sum('repliedOnTime')).toBe(4325);
+    expect(Math.round((sum('repliedOnTime') / (sum('received') - sum('invalid') - sum('duplicate'))) * 100) / 100).toBe(0.98);
+    const qa = own.interactions.byKind.find((k: any) => k.kind === 'PORTAL_QA');
+    expect([qa.received, qa.repliedOnTime]).toEqual([59, 59]);
+    expect([own.interactions.interviews, own.interactions.surveys, own.interactions.solicitations]).toEqual([49, 7, 2]);
+    expect(own.applications).toEqual({ received: 5, decided: 5, decidedOnTime: 5 });
+
+    const all = await read(ids.hn, 'stats', '{ year: 2014 }', 'centres { byLevel { level centres } byUnitKind { unitKind centres } }');
+    const byLevel = Object.fromEntries(all.centres.byLevel.map((l: any) => [l.level, l.centres]));
+    const byKind = Object.fromEntries(all.centres.byUnitKind.map((k: any) => [k.unitKind, k.centres]));
+    expect(byLevel.CITY).toBe(14);
+    expect(byLevel.COUNTY).toBe(120);
+    expect(byKind.UNIVERSITY).toBe(75);
+    expect(byLevel.SCHOOL - byKind.UNIVERSITY - (byKind.AFFILIATED_INSTITUTION ?? 0)).toBe(4140);
+  });
+
+  it('seed 001, Hunan 2017: channels, applications, 9,586 centres, 170 officers, 360,000 service requests', async () => {
+    const own = await read(ids.hn, 'own', '{ year: 2017 }', `
+      disclosures { byChannel { channel count } byCategory { categoryCode count } }
+      applications { received } interactions { serviceRequests interviews byKind { kind received } }`);
+    const ch = Object.fromEntries(own.disclosures.byChannel.map((c: any) => [c.channel, c.count]));
+    expect(ch.DEPARTMENT_PORTAL).toBe(2826);
+    expect(ch.GOVERNMENT_PORTAL).toBe(1241);
+    expect(own.disclosures.byCategory.find((c: any) => c.categoryCode === 'POLICY_INTERPRETATION').count).toBe(6);
+    expect(own.applications.received).toBe(15);
+    const kinds = Object.fromEntries(own.interactions.byKind.map((k: any) => [k.kind, k.received]));
+    expect(kinds.MAILBOX + kinds.COMPLAINT).toBe(11072);
+    expect(kinds.PORTAL_QA).toBe(72);
+    expect(own.interactions.interviews).toBe(45);
+    expect(own.interactions.serviceRequests).toBe(17000);
+    const all = await read(ids.hn, 'stats', '{ year: 2017 }', 'centres { total } officers { byRole { role count } } interactions { serviceRequests }');
+    expect(all.centres.total).toBe(9586);
+    expect(all.officers.byRole.find((r: any) => r.role === 'OFFICER').count).toBe(170);
+    expect(all.interactions.serviceRequests).toBe(360000);
+  });
+
+  it('seed 002, Shanxi 2017: 1,825 items by category, no applications', async () => {
+    const all = await read(ids.sx, 'stats', '{ year: 2017 }', 'disclosures { published byCategory { categoryCode count } } applications { received } interactions { byKind { kind replied } }');
+    expect(all.disclosures.published).toBe(1825);
+    expect(Object.fromEntries(all.disclosures.byCategory.map((c: any) => [c.categoryCode, c.count]))).toEqual({ NOTICE: 298, DEPARTMENT_WORK: 359, EDUCATION_COLUMNS: 548, DISCLOSURE: 181, NEWS: 439 });
+    expect(all.applications.received).toBe(0);
+    const replied = Object.fromEntries(all.interactions.byKind.map((k: any) => [k.kind, k.replied]));
+    expect(replied.MAILBOX).toBeGreaterThan(2000);
+    expect(replied.HOTLINE).toBeGreaterThan(3000);
+  });
+
+  it('seed 004, Xiaogan 2018: 16 business lines, 259 mailbox questions all on time, no applications', async () => {
+    const own = await read(ids.xg, 'own', '{ year: 2018 }', 'disclosures { byCategory { categoryCode count } } interactions { byKind { kind received repliedOnTime } } applications { received }');
+    const cat = Object.fromEntries(own.disclosures.byCategory.map((c: any) => [c.categoryCode, c.count]));
+    expect(cat.NEWS).toBe(1578);
+    expect(cat.DISCLOSURE_COLUMN).toBe(232);
+    expect(cat.TRADE_UNION).toBe(26);
+    expect(Object.keys(cat)).toHaveLength(16);
+    const mail = own.interactions.byKind.filter((k: any) => ['MAILBOX', 'CONSULTATION', 'COMPLAINT'].includes(k.kind));
+    expect(mail.reduce((s: number, k: any) => s + k.received, 0)).toBe(259);
+    expect(mail.reduce((s: number, k: any) => s + k.repliedOnTime, 0)).toBe(259);
+    expect(own.applications.received).toBe(0);
+  });
+
+  it('the demo data leaves the rollups exact', async () => {
+    for (const tenant of [430000, 420000, 140000]) {
+      expect(await t.app.db.orm.em.fork().execute('select * from rollup_verify(?) limit 5', [tenant])).toEqual([]);
+    }
+  });
+});
