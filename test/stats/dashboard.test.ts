@@ -215,6 +215,9 @@ describe('bad input', () => {
     expect(await code(`{ timeSeries(unitId: "${u.hb.id}", metric: OFFICERS, period: { year: 2023 }) { points { value } } }`)).toEqual({ code: 'BAD_USER_INPUT', field: 'metric' });
     expect(await code(`{ timeSeries(unitId: "${u.hb.id}", metric: CENTRES, period: { from: "2015-01-01", to: "2023-12-31" }, granularity: DAY) { points { value } } }`)).toEqual({ code: 'BAD_USER_INPUT', field: 'period' });
     expect(await code(`{ laggingUnits(parentId: "${u.hb.id}", period: { year: 2023 }, problems: [NOT_A_PROBLEM]) { problems } }`)).toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await code(`{ laggingUnits(parentId: "${u.hb.id}", period: { year: 2023 }, first: 501) { problems } }`)).toEqual({ code: 'BAD_USER_INPUT', field: 'first' });
+    const two = await gqlData(t, `{ laggingUnits(parentId: "${u.xg.id}", level: COUNTY, period: { year: 2023 }, first: 2) { unit { code } } }`);
+    expect(two.laggingUnits).toHaveLength(2);
     expect(await code(`mutation { moveUnit(id: "${u.a.id}", parentId: "${u.sb.id}") { id } }`)).toEqual({ code: 'BAD_USER_INPUT', field: 'parentId' });
     expect(await code(`mutation { moveUnit(id: "${u.xg.id}", parentId: "${u.a.id}") { id } }`)).toEqual({ code: 'BAD_USER_INPUT', field: 'parentId' });
   });

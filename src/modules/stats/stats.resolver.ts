@@ -76,6 +76,9 @@ export class LaggingUnitsArgs {
 
   @Field(() => [LagProblem], { nullable: true, description: 'Only these problems (default: all).' })
   problems?: LagProblem[];
+
+  @Field(() => Int, { defaultValue: 100, description: 'At most this many units, in code order.' })
+  first!: number;
 }
 
 @Resolver(() => OrgUnit)

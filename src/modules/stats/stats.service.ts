@@ -279,8 +279,9 @@ export const StatsService = {
 
   async laggingUnits(
     ctx: RequestContext,
-    args: { parentId: string; level?: UnitLevel | null; period: PeriodInput; problems?: LagProblem[] | null },
+    args: { parentId: string; level?: UnitLevel | null; period: PeriodInput; problems?: LagProblem[] | null; first: number },
   ): Promise<LaggingUnit[]> {
+    checkFirstArg(args.first, ctx.config.maxPageSize);
     const period = resolvePeriod(args.period);
     const parent = await visibleUnit(ctx, args.parentId, 'parentId');
     const wanted = new Set(args.problems?.length ? args.problems : Object.values(LagProblem));
@@ -296,7 +297,8 @@ export const StatsService = {
         if (r.responsibility === 0) problems.push(LagProblem.NO_RESPONSIBLE_DEPARTMENT);
         return { r, problems: problems.filter((p) => wanted.has(p)) };
       })
-      .filter((x) => x.problems.length > 0);
+      .filter((x) => x.problems.length > 0)
+      .slice(0, args.first);
     const units = await ctx.loaders.units.byId.loadMany(lagging.map((x) => x.r.id));
     return lagging
       .map((x, i) => ({
