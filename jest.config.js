@@ -3,7 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  testTimeout: 60_000,
+  // Generous: start-up seeds a store per file, and CI machines may be shared.
+  testTimeout: 180_000,
   maxWorkers: 2,
   // PGlite loads its WASM with a dynamic import: the tests run with --experimental-vm-modules.
 };
