@@ -70,7 +70,9 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
       snapshot: false,
       tableName: 'mikro_orm_migrations',
     },
-    schemaGenerator: { disableForeignKeys: false },
+    // stat_rollup is written by triggers and read by raw SQL only (stats module): no entity, so the
+    // schema diff must leave it alone.
+    schemaGenerator: { disableForeignKeys: false, skipTables: ['stat_rollup'] },
   };
 }
 

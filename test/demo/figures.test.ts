@@ -13,7 +13,7 @@ beforeAll(async () => {
   ids.hn = data.hn.id;
   ids.sx = data.sx.id;
   ids.xg = data.xg.id;
-}, 300_000);
+}, 600_000);
 afterAll(async () => t?.close());
 
 /** totalCount of interactions matching the filter. */
