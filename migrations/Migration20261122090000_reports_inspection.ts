@@ -19,8 +19,6 @@ export class Migration20261122090000_reports_inspection extends Migration {
 
     this.addSql(`create table "report_text" ("tenant_id" int not null, "unit_id" uuid not null, "year" int not null, "problems" text not null default '', "improvements" text not null default '', "published_on" date null, "updated_by" varchar(200) not null, "updated_at" timestamptz not null default now(), constraint "report_text_pkey" primary key ("tenant_id", "unit_id", "year"));`);
 
-    this.addSql(`alter table "report_text" add constraint "report_text_year_check" check ("year" between 1990 and 2100);`);
-    this.addSql(`alter table "inspection_score" add constraint "inspection_score_score_check" check ("score" >= 0);`);
     for (const table of OWNED) {
       this.addSql(`create trigger ${table}_unit_biu before insert or update of tenant_id, unit_id on "${table}"
         for each row execute function unit_owned_row_check();`);
