@@ -55,15 +55,25 @@ const ROLLUP_SOURCES = ['interaction_event', 'disclosure_item', 'disclosure_appl
  * integrity triggers stay on.)
  */
 export async function withRollupsRebuiltAfter<T>(tx: EntityManager, tenantIds: number[], load: () => Promise<T>): Promise<T> {
-  const each = (verb: 'disable' | 'enable') =>
-    tx.execute(ROLLUP_SOURCES.flatMap((t) => ['insert', 'update', 'delete'].map((op) => `alter table "${t}" ${verb} trigger stat_rollup_${t}_${op}`)).join('; '));
-  await each('disable');
+  await disableRollupTriggers(tx);
   let result: T;
   try {
     result = await load();
   } finally {
-    await each('enable');
+    await enableRollupTriggers(tx);
   }
   for (const tenantId of tenantIds) await new StatsRepository(tx, Scope.public()).rebuild(tenantId);
   return result;
+}
+
+const rollupTriggers = (tx: EntityManager, verb: 'disable' | 'enable') =>
+  tx.execute(ROLLUP_SOURCES.flatMap((t) => ['insert', 'update', 'delete'].map((op) => `alter table "${t}" ${verb} trigger stat_rollup_${t}_${op}`)).join('; '));
+
+/** Switches the rollup triggers off inside `tx` (transactional; rebuild the rollups before committing). */
+export const disableRollupTriggers = (tx: EntityManager) => rollupTriggers(tx, 'disable');
+export const enableRollupTriggers = (tx: EntityManager) => rollupTriggers(tx, 'enable');
+
+/** Rebuilds one tenant's rollups inside `tx`; answers the number of rows written. */
+export async function rebuildRollupsBulk(tx: EntityManager, tenantId: number): Promise<number> {
+  return new StatsRepository(tx, Scope.public()).rebuild(tenantId);
 }
