@@ -10,6 +10,8 @@ import { COUNTERS, tenantContributions } from './Migration20261122070000_rollups
  *   spread to targets through a small table of (unit, target, scope) built once from the paths
  *   (a hash join, instead of splitting every contribution's path string), then the day rows and
  *   the month and year rows summed from them;
+ * - a school's own contributions are its 'S' rows as they are (schools have no children): most of
+ *   the rows skip the big aggregation, which only sums what goes up to bureaus;
  * - hash aggregation (sorting text keys under a libc collation was most of the time), and sums of
  *   int (accumulated in bigint) instead of sums of bigint (accumulated in numeric); the fee counter
  *   (group 5, c3, in fen) keeps a numeric sum;
@@ -35,14 +37,22 @@ export class Migration20261122080000_rollup_rebuild_fast extends Migration {
               from (${tenantContributions('p_tenant')}) k
              group by k.unit_id, k.day, k.grp, k.dim
             having ${nonzero('k.')};
+          -- Targets of a unit's contributions other than a school's own 'S' rows: its 'O' and 'S' rows
+          -- unless it is a school, and every ancestor's 'S' rows.
           create temporary table rollup_rebuild_target on commit drop as
-            select u.id as unit_id, u.id as target, 'O'::text as scope from org_unit u where u.tenant_id = p_tenant and u.level <> 'SCHOOL'
+            select u.id as unit_id, u.id as target, x.scope from org_unit u cross join (values ('O'::text), ('S'::text)) x(scope) where u.tenant_id = p_tenant and u.level <> 'SCHOOL'
             union all
-            select u.id, a::uuid, 'S'::text from org_unit u cross join unnest(string_to_array(trim(both '/' from u.path), '/')) a where u.tenant_id = p_tenant;
+            select u.id, a::uuid, 'S'::text from org_unit u cross join unnest(string_to_array(trim(both '/' from u.path), '/')) a where u.tenant_id = p_tenant and a::uuid <> u.id;
           analyze rollup_rebuild_k;
           analyze rollup_rebuild_target;
+          -- A school's 'S' rows are its contributions as they are (schools have no children): most
+          -- rows, and no aggregation; only the targets above them are summed.
           create temporary table rollup_rebuild_t on commit drop as
-            select a.target as unit_id, a.scope, k.day, k.grp, k.dim, ${sum('k.')}
+            select k.unit_id, 'S'::text as scope, k.day, k.grp, k.dim, ${C.map((c) => `k.${c}`).join(', ')}
+              from rollup_rebuild_k k join org_unit u on u.tenant_id = p_tenant and u.id = k.unit_id
+             where u.level = 'SCHOOL'
+            union all
+            select a.target, a.scope, k.day, k.grp, k.dim, ${sum('k.')}
               from rollup_rebuild_k k join rollup_rebuild_target a on a.unit_id = k.unit_id
              group by a.target, a.scope, k.day, k.grp, k.dim
             having ${nonzero('k.')};

@@ -199,7 +199,9 @@ export async function generate(em: EntityManager, o: GenerateOptions, progress: 
     await exec(`set local work_mem = '256MB'`);
     if (await isPostgresServer(x)) {
       await exec(`set local synchronous_commit = off`);
-      await exec(`set local maintenance_work_mem = '512MB'`);
+      // The load's own session on a server: hash tables and sorts of millions of rows in memory.
+      await exec(`set local work_mem = '1GB'`);
+      await exec(`set local maintenance_work_mem = '1GB'`);
     }
     await disableRollupTriggers(x);
     await exec(UNIT_CHECKS.map((t) => `alter table "${t}" disable trigger ${t}_unit_biu`).join('; '));
