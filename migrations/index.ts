@@ -10,6 +10,7 @@ import { Migration20261122020000_centres_officers } from './Migration20261122020
 import { Migration20261122070000_rollups } from './Migration20261122070000_rollups';
 import { Migration20261122075000_set_based_integrity } from './Migration20261122075000_set_based_integrity';
 import { Migration20261122090000_reports_inspection } from './Migration20261122090000_reports_inspection';
+import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -23,5 +24,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
   { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
   { name: 'Migration20261122075000_set_based_integrity', class: Migration20261122075000_set_based_integrity },
+  { name: 'Migration20261122080000_rollup_rebuild_fast', class: Migration20261122080000_rollup_rebuild_fast },
   { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
 ];

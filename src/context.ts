@@ -92,7 +92,7 @@ export class RequestContext {
       applications: createApplicationLoaders(this.applications),
       centres: createCentreLoaders(this.centres),
       officers: createOfficerLoaders(this.officers),
-      stats: createStatsLoaders(this.stats),
+      stats: createStatsLoaders(this.stats, this.now),
       reports: createReportLoaders(this.reports),
     };
   }
