@@ -6,7 +6,7 @@ const OWNED = ['report_text', 'inspection_score', 'inspection_finding'];
  * Annual reports and the yearly inspection: the free-text sections of a unit's report per year
  * (report_text), a tenant's inspection scheme, inspectors' manual scores and findings. The three
  * unit-owned tables get the same integrity as the others: the row's unit must be a unit of its
- * tenant (unit_owned_row_check), and a unit with report texts, scores or findings cannot be deleted.
+ * tenant (unit_owned_rows_check), and a unit with report texts, scores or findings cannot be deleted.
  */
 export class Migration20261122090000_reports_inspection extends Migration {
 
@@ -19,9 +19,12 @@ export class Migration20261122090000_reports_inspection extends Migration {
 
     this.addSql(`create table "report_text" ("tenant_id" int not null, "unit_id" uuid not null, "year" int not null, "problems" text not null default '', "improvements" text not null default '', "published_on" date null, "updated_by" varchar(200) not null, "updated_at" timestamptz not null default now(), constraint "report_text_pkey" primary key ("tenant_id", "unit_id", "year"));`);
 
+    // Checked once per statement, as for the other unit-owned tables (migration 075000).
     for (const table of OWNED) {
-      this.addSql(`create trigger ${table}_unit_biu before insert or update of tenant_id, unit_id on "${table}"
-        for each row execute function unit_owned_row_check();`);
+      this.addSql(`create trigger ${table}_unit_ai after insert on "${table}" referencing new table as nt
+        for each statement execute function unit_owned_rows_check();`);
+      this.addSql(`create trigger ${table}_unit_au after update on "${table}" referencing new table as nt
+        for each statement execute function unit_owned_rows_check();`);
     }
     this.addSql(`create function org_unit_report_rows_guard() returns trigger language plpgsql set plan_cache_mode = force_custom_plan as $$
       begin

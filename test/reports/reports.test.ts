@@ -244,6 +244,14 @@ describe('rendered for people', () => {
     const hubei = await fetch(`${t.base}/reports/4143010530/2019.md?tenant=420000`);
     expect(await hubei.text()).toContain('# 同码学校2019年');
   });
+
+  it('the database keeps report texts to units of their tenant, and a unit with texts cannot be deleted', async () => {
+    const conn = t.app.db.orm.em.fork().getConnection();
+    const [school] = await conn.execute(`select id from org_unit where tenant_id = 420000 and code = '4143010530'`);
+    await expect(conn.execute(`insert into report_text (tenant_id, unit_id, year, updated_by) values (430000, '${school.id}', 2019, 'x')`)).rejects.toThrow(/not a unit of tenant/);
+    await gqlData(t, `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year } }`, { i: { unitId: school.id, year: 2019, problems: '无' } });
+    await expect(conn.execute(`delete from org_unit where tenant_id = 420000 and id = '${school.id}'`)).rejects.toThrow(/still owns report texts/);
+  });
 });
 
 describe('free text, editable', () => {
