@@ -9,6 +9,7 @@ import { Migration20261122060000_unit_owned_integrity } from './Migration2026112
 import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 import { Migration20261122070000_rollups } from './Migration20261122070000_rollups';
 import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
+import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
   { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
   { name: 'Migration20261122080000_rollup_rebuild_fast', class: Migration20261122080000_rollup_rebuild_fast },
+  { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
 ];
