@@ -10,9 +10,11 @@ import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosure
 import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
 import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
 import { StatsResolver, UnitStatsFieldResolver } from './modules/stats/stats.resolver';
+import { ApiKeyResolver } from './modules/apikeys/api-key.resolver';
+import { authChecker } from './auth/allow';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ApiKeyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
@@ -20,6 +22,8 @@ let cached: Promise<GraphQLSchema> | null = null;
 export function getSchema(): Promise<GraphQLSchema> {
   return (cached ??= buildSchema({
     resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
   }));
 }

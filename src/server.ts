@@ -10,8 +10,13 @@ import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Database } from './db/orm';
+import type { Request } from 'express';
+import { GraphQLError } from 'graphql';
 import { createContext, RequestContext } from './context';
-import { createErrorFormatter } from './errors';
+import { createErrorFormatter, ErrorCode } from './errors';
+import { authenticate } from './auth/authenticate';
+import { createTokenVerifier, TokenVerifier } from './auth/tokens';
+import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 
@@ -40,16 +45,46 @@ async function pingDatabase(db: Database, timeoutMs: number): Promise<boolean> {
   }
 }
 
+/** What building a request's context needs (one per server). */
+export interface ContextFactoryDeps {
+  db: Database;
+  config: AppConfig;
+  logger: Logger;
+  verifyToken: TokenVerifier;
+  rateLimits: RateLimits;
+}
+
+/**
+ * The context of one request: authenticates its credentials (bearer token, API key, or none),
+ * charges an API key's rate limit, and builds the scope every read and write of the request goes
+ * through. /graphql builds its context here, and so must every other route that reads data, so
+ * that one principal and one scope apply to all of them. An expired, malformed, unknown or revoked
+ * credential throws UNAUTHENTICATED (401); it never falls back to anonymous.
+ */
+export async function createRequestContext(deps: ContextFactoryDeps, req: Request, sql: SqlTally): Promise<RequestContext> {
+  const em = deps.db.orm.em.fork({ useContext: false });
+  const principal = await authenticate(em as never, req.headers, deps.verifyToken);
+  if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
+  const ctx = createContext(deps.db.orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
+  (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
+  return ctx;
+}
+
 /** Builds the HTTP server (express 5: /health, /graphql) and starts listening. */
 export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.limits.trustProxy);
+  const rateLimits = new RateLimits(config.limits);
+  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await getSchema(),
     introspection: config.introspection,
+    allowBatchedHttpRequests: true,
+    validationRules: [depthRule(config.limits.maxDepth)],
     includeStacktraceInErrorResponses: development,
     // main.ts owns SIGTERM/SIGINT: drain, close the pool, exit once.
     stopOnTerminationSignals: false,
@@ -60,6 +95,21 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       {
         async requestDidStart() {
           return {
+            async didResolveOperation({ request, document, operation, contextValue, schema }) {
+              if (operation?.operation === 'mutation') {
+                // A batch shares one context (and its loaders): a mutation must not reuse rows a
+                // query of the same batch read under the read scope.
+                if ((contextValue as { batched?: boolean }).batched) {
+                  throw new GraphQLError('Mutations cannot be batched: send each mutation in a request of its own.', {
+                    extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'BATCHED_MUTATION', http: { status: 400 } },
+                  });
+                }
+                // From here on every read of this request sees only what the principal may write.
+                contextValue.scope.beginWrites();
+              }
+              const cost = operationCost(schema, document, request.operationName, request.variables, config.maxPageSize);
+              if (cost !== null && cost > config.limits.maxCost) throw costError(cost, config.limits.maxCost);
+            },
             async willSendResponse({ contextValue, response }) {
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
@@ -93,6 +143,8 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
+    rateLimits.ipMiddleware(),
+    batchCap(config.limits.maxBatch),
     // Each request runs inside its own SQL tally: every statement it causes is counted there.
     (req, res, next) => {
       const tally: SqlTally = { statements: 0 };
@@ -100,8 +152,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       withSqlTally(tally, next);
     },
     expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(db.orm, config, logger, res.locals.sqlTally as SqlTally, undefined, String(req.id ?? '')),
+      context: ({ req, res }) => createRequestContext(deps, req, res.locals.sqlTally as SqlTally),
     }),
   );
 
