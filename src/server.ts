@@ -11,9 +11,8 @@ import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Database } from './db/orm';
 import type { Request } from 'express';
-import { GraphQLError } from 'graphql';
 import { createContext, RequestContext } from './context';
-import { createErrorFormatter, ErrorCode } from './errors';
+import { BadInputError, createErrorFormatter } from './errors';
 import { authenticate } from './auth/authenticate';
 import { createTokenVerifier, TokenVerifier } from './auth/tokens';
 import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
@@ -100,8 +99,9 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
                 // A batch shares one context (and its loaders): a mutation must not reuse rows a
                 // query of the same batch read under the read scope.
                 if ((contextValue as { batched?: boolean }).batched) {
-                  throw new GraphQLError('Mutations cannot be batched: send each mutation in a request of its own.', {
-                    extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'BATCHED_MUTATION', http: { status: 400 } },
+                  throw new BadInputError('Mutations cannot be batched: send each mutation in a request of its own.', undefined, {
+                    reason: 'BATCHED_MUTATION',
+                    http: { status: 400 },
                   });
                 }
                 // From here on every read of this request sees only what the principal may write.

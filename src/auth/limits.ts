@@ -4,7 +4,7 @@ import depthLimit from 'graphql-depth-limit';
 import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config';
-import { ErrorCode } from '../errors';
+import { BadInputError, ErrorCode } from '../errors';
 
 /**
  * Limits that keep one caller from hurting the others: depth (a validation rule), cost (every field
@@ -51,8 +51,11 @@ export function operationCost(
 }
 
 export function costError(cost: number, maxCost: number): GraphQLError {
-  return new GraphQLError(`The operation costs ${cost}, more than the ${maxCost} allowed: ask for fewer rows (lower \`first\`) or fewer fields.`, {
-    extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'MAX_COST', cost, maxCost, http: { status: 400 } },
+  return new BadInputError(`The operation costs ${cost}, more than the ${maxCost} allowed: ask for fewer rows (lower \`first\`) or fewer fields.`, undefined, {
+    reason: 'MAX_COST',
+    cost,
+    maxCost,
+    http: { status: 400 },
   });
 }
 
