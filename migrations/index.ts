@@ -8,7 +8,7 @@ import { Migration20261122050000_applications } from './Migration20261122050000_
 import { Migration20261122060000_unit_owned_integrity } from './Migration20261122060000_unit_owned_integrity';
 import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 import { Migration20261122070000_rollups } from './Migration20261122070000_rollups';
-import { Migration20261122080000_api_keys } from './Migration20261122080000_api_keys';
+import { Migration20261122100000_api_keys } from './Migration20261122100000_api_keys';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -21,5 +21,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122050000_applications', class: Migration20261122050000_applications },
   { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
   { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
-  { name: 'Migration20261122080000_api_keys', class: Migration20261122080000_api_keys },
+  { name: 'Migration20261122100000_api_keys', class: Migration20261122100000_api_keys },
 ];
