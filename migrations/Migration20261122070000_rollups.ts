@@ -31,7 +31,7 @@ import { Migration } from '@mikro-orm/migrations';
  * the same order, so they queue instead of deadlocking, and `c = c + excluded.c` loses no increment.
  */
 
-const COUNTERS = 7;
+export const COUNTERS = 7;
 const SH = `'Asia/Shanghai'`;
 const dayOf = (col: string) => `((${col}) at time zone ${SH})::date`;
 const isoOf = (col: string) => `to_char((${col}) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')`;
@@ -155,15 +155,20 @@ function upsert(rows: string): string {
     on conflict (${KEY.join(', ')}) do update set ${C.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`;
 }
 
-/** Every contribution of a tenant, from the raw tables. */
-function recount(tenant: string): string {
+/** Every contribution of a tenant, from the raw tables (owner, day, grp, dim, c0…c6 per source row). */
+export function tenantContributions(tenant: string): string {
   const parts: string[] = [];
   for (const [table, build] of Object.entries(SOURCES)) {
     parts.push(...build(`(select * from ${table} where tenant_id = ${tenant})`, 'org_unit'));
   }
   parts.push(covered(`(select * from centre where tenant_id = ${tenant})`, 'org_unit'));
   parts.push(unitRows(`(select * from org_unit where tenant_id = ${tenant})`));
-  return expand(parts.join('\n    union all\n'));
+  return parts.join('\n    union all\n');
+}
+
+/** Every rollup row of a tenant, from the raw tables. */
+function recount(tenant: string): string {
+  return expand(tenantContributions(tenant));
 }
 
 type Op = 'insert' | 'update' | 'delete';

@@ -23,6 +23,9 @@ import { OfficerRepository } from './modules/officers/officer.repository';
 import { createOfficerLoaders, OfficerLoaders } from './modules/officers/officer.loaders';
 import { StatsRepository } from './modules/stats/stats.repository';
 import { createStatsLoaders, StatsLoaders } from './modules/stats/stats.loaders';
+import { ReportRepository } from './modules/reports/report.repository';
+import { createReportLoaders, ReportLoaders } from './modules/reports/report.loaders';
+import { InspectionRepository } from './modules/inspection/inspection.repository';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -40,7 +43,12 @@ export class RequestContext {
   readonly stats: StatsRepository;
   /** The request's scope: what it may see and touch, built from the principal (see src/scope.ts). */
   readonly scope: Scope;
-  /** Who is asking: 'user:<sub>@<unit code>', 'key:<prefix>' or 'anonymous' (logs, records). */
+  readonly reports: ReportRepository;
+  readonly inspection: InspectionRepository;
+  /**
+   * Who is asking, as recorded on what they write (report texts, inspection scores) and in logs:
+   * 'user:<sub>@<unit code>', 'key:<prefix>' or 'anonymous', from the principal.
+   */
   readonly actor: string;
   /** The request's clock: every "overdue now" of one response is judged at the same instant. */
   readonly now = new Date();
@@ -53,6 +61,7 @@ export class RequestContext {
     centres: CentreLoaders;
     officers: OfficerLoaders;
     stats: StatsLoaders;
+    reports: ReportLoaders;
   };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
@@ -77,6 +86,8 @@ export class RequestContext {
     this.centres = new CentreRepository(em, scope);
     this.officers = new OfficerRepository(em, scope);
     this.stats = new StatsRepository(em, scope);
+    this.reports = new ReportRepository(em, scope);
+    this.inspection = new InspectionRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units),
       calendar: createCalendarLoader(em),
@@ -85,7 +96,8 @@ export class RequestContext {
       applications: createApplicationLoaders(this.applications),
       centres: createCentreLoaders(this.centres),
       officers: createOfficerLoaders(this.officers),
-      stats: createStatsLoaders(this.stats),
+      stats: createStatsLoaders(this.stats, this.now),
+      reports: createReportLoaders(this.reports),
     };
   }
 

@@ -12,9 +12,11 @@ import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } fro
 import { StatsResolver, UnitStatsFieldResolver } from './modules/stats/stats.resolver';
 import { ApiKeyResolver } from './modules/apikeys/api-key.resolver';
 import { authChecker } from './auth/allow';
+import { ReportResolver } from './modules/reports/report.resolver';
+import { InspectionResolver } from './modules/inspection/inspection.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ApiKeyResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver, ApiKeyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

@@ -18,6 +18,7 @@ import { createTokenVerifier, TokenVerifier } from './auth/tokens';
 import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
+import { restRoutes } from './rest';
 
 export interface RunningServer {
   url: string;
@@ -69,7 +70,25 @@ export async function createRequestContext(deps: ContextFactoryDeps, req: Reques
   return ctx;
 }
 
-/** Builds the HTTP server (express 5: /health, /graphql) and starts listening. */
+/** Creates the RequestContext of an HTTP request (after `sqlTally` ran). */
+export type ContextFactory = (req: express.Request, res: express.Response) => Promise<RequestContext>;
+
+/**
+ * The one way an HTTP request gets its RequestContext: /graphql and the REST routes (reports,
+ * CSV exports) both call it, so the caller's principal, scope and identity apply to both.
+ */
+export function contextFactory(deps: ContextFactoryDeps): ContextFactory {
+  return (req, res) => createRequestContext(deps, req, res.locals.sqlTally as SqlTally);
+}
+
+/** Runs the rest of the request inside its own SQL tally: every statement it causes is counted there. */
+function sqlTally(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const tally: SqlTally = { statements: 0 };
+  res.locals.sqlTally = tally;
+  withSqlTally(tally, next);
+}
+
+/** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
 export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -140,24 +159,20 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     });
   });
 
+  const contextOf = contextFactory(deps);
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
     rateLimits.ipMiddleware(),
     batchCap(config.limits.maxBatch),
-    // Each request runs inside its own SQL tally: every statement it causes is counted there.
-    (req, res, next) => {
-      const tally: SqlTally = { statements: 0 };
-      res.locals.sqlTally = tally;
-      withSqlTally(tally, next);
-    },
-    expressMiddleware(apollo, {
-      context: ({ req, res }) => createRequestContext(deps, req, res.locals.sqlTally as SqlTally),
-    }),
+    sqlTally,
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
+  app.use(rateLimits.ipMiddleware(), sqlTally, restRoutes(contextOf, logger, development));
+
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health' });
+    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
   });
 
   await new Promise<void>((resolve, reject) => {

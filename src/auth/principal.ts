@@ -22,16 +22,21 @@ export const PERMISSIONS = [
   'centres:manage', // centres and their reachability checks
   'officers:manage', // officers and responsible departments
   'units:manage', // moving units (re-drawn divisions)
-  'tenant:settings', // calendar, reply rules, categories of the whole tenant (province-level ADMIN)
+  'tenant:settings', // calendar, reply rules, categories, inspection scheme of the whole tenant (province-level ADMIN)
+  'reports:write', // the free-text sections of annual reports
+  'inspection:manage', // inspectors' scores and findings
   'keys:manage', // API keys: create, list, revoke
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const ROLE_PERMISSIONS: Record<Role, Permission[]> = {
   VIEWER: [],
-  EDITOR: ['items:edit', 'interactions:write', 'applications:write', 'centres:manage'],
+  EDITOR: ['items:edit', 'interactions:write', 'applications:write', 'centres:manage', 'reports:write'],
   REVIEWER: ['items:review'],
-  ADMIN: ['items:edit', 'items:review', 'interactions:write', 'applications:write', 'centres:manage', 'officers:manage', 'units:manage', 'keys:manage', 'tenant:settings'],
+  ADMIN: [
+    'items:edit', 'items:review', 'interactions:write', 'applications:write', 'centres:manage', 'reports:write',
+    'officers:manage', 'units:manage', 'keys:manage', 'tenant:settings', 'inspection:manage',
+  ],
 };
 
 const SCOPE_PERMISSIONS: Record<KeyScope, Permission[]> = {

@@ -28,6 +28,9 @@ import { adminHeaders, ANONYMOUS_HEADERS, gql, gqlData, GqlResponse, staffHeader
 
 /** Arguments of every Query field: `$name` stands for a fixture id. */
 const QUERY_ARGS: Record<string, string> = {
+  annualReport: 'unitId: "$furong", year: 2024',
+  inspection: 'parentId: "$changsha", year: 2024',
+  inspectionScheme: 'tenant: "430000"',
   apiKeys: 'includeRevoked: true',
   calendarDays: 'tenant: "430000", year: 2024',
   centre: 'id: "$centre"',
@@ -94,6 +97,10 @@ const MUTATION_ARGS: Record<string, string> = {
   replyInteraction: 'id: "$event", repliedAt: "2024-03-02T00:00:00Z", reply: "X"',
   reportCentreCheck: 'input: { centreId: "$centre", checkedAt: "2024-03-01T00:00:00Z", ok: false }',
   reportCentreChecks: 'tenant: "430000", checks: [{ centreId: "$centre", checkedAt: "2024-03-01T00:00:00Z", ok: false }]',
+  saveReportText: 'input: { unitId: "$furong", year: 2024, problems: "X" }',
+  setInspectionFinding: 'input: { unitId: "$furong", year: 2024, problem: NO_INTERVIEW }',
+  setInspectionScheme: 'tenant: "430000", input: { dimensions: [{ code: "ALL", name: "X", weight: 100 }] }',
+  setInspectionScore: 'input: { unitId: "$furong", year: 2024, dimension: "ALL", score: 1 }',
   reviewDisclosureItem: 'id: "$draft", input: { step: OFFICE_REVIEW, decision: APPROVED, reviewer: "X" }',
   revokeApiKey: 'id: "$key"',
   setCalendarDay: 'tenant: "430000", date: "2024-05-06", working: false, name: "X"',

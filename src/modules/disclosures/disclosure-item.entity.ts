@@ -10,7 +10,7 @@ import { DisclosureChannel, DisclosureStatus } from './disclosure.enums';
  */
 @Entity({ tableName: 'disclosure_item' })
 @Unique({ name: 'disclosure_item_tenant_unit_external_key', properties: ['tenantId', 'unitId', 'externalId'] })
-@Index({ name: 'disclosure_item_tenant_unit_idx', properties: ['tenantId', 'unitId'] })
+@Index({ name: 'disclosure_item_tenant_unit_published_idx', properties: ['tenantId', 'unitId', 'publishedAt'] })
 @Index({ name: 'disclosure_item_id_idx', properties: ['id'] })
 @Index({
   name: 'disclosure_item_tenant_published_idx',

@@ -55,15 +55,34 @@ const ROLLUP_SOURCES = ['interaction_event', 'disclosure_item', 'disclosure_appl
  * integrity triggers stay on.)
  */
 export async function withRollupsRebuiltAfter<T>(tx: EntityManager, tenantIds: number[], load: () => Promise<T>): Promise<T> {
-  const each = (verb: 'disable' | 'enable') =>
-    tx.execute(ROLLUP_SOURCES.flatMap((t) => ['insert', 'update', 'delete'].map((op) => `alter table "${t}" ${verb} trigger stat_rollup_${t}_${op}`)).join('; '));
-  await each('disable');
+  await disableRollupTriggers(tx);
   let result: T;
   try {
     result = await load();
   } finally {
-    await each('enable');
+    await enableRollupTriggers(tx);
   }
   for (const tenantId of tenantIds) await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
   return result;
+}
+
+const rollupTriggers = (tx: EntityManager, verb: 'disable' | 'enable') =>
+  tx.execute(ROLLUP_SOURCES.flatMap((t) => ['insert', 'update', 'delete'].map((op) => `alter table "${t}" ${verb} trigger stat_rollup_${t}_${op}`)).join('; '));
+
+/** Switches the rollup triggers off inside `tx` (transactional; rebuild the rollups before committing). */
+export const disableRollupTriggers = (tx: EntityManager) => rollupTriggers(tx, 'disable');
+export const enableRollupTriggers = (tx: EntityManager) => rollupTriggers(tx, 'enable');
+
+/**
+ * Rebuilds one tenant's rollups inside `tx` for a bulk load (the generator): the primary key of
+ * stat_rollup is dropped while the rows go in and built again afterwards, in the same transaction
+ * (building the index once from sorted rows took a third of the time of maintaining it row by
+ * row for 3.3 million rows). Locks stat_rollup until commit: for loads, not for a live server.
+ * Answers the number of rows written.
+ */
+export async function rebuildRollupsBulk(tx: EntityManager, tenantId: number): Promise<number> {
+  await tx.execute(`alter table stat_rollup drop constraint stat_rollup_pkey`);
+  const rows = await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
+  await tx.execute(`alter table stat_rollup add constraint stat_rollup_pkey primary key (tenant_id, unit_id, scope, grp, grain, bucket, dim)`);
+  return rows;
 }

@@ -14,9 +14,10 @@ export interface FigureKey {
 /**
  * One loader for every figure of every unit. A batch is split by period only: the figure families
  * asked for in it (interactions, disclosures …), own or subtree, for any number of units, are read
- * with ONE statement over the rollups, of just the groups those families need.
+ * with ONE statement over the rollups, of just the groups those families need. `now` is the
+ * request's clock: open items' due instants are judged against it in that statement.
  */
-export function createStatsLoaders(repo: StatsRepository) {
+export function createStatsLoaders(repo: StatsRepository, now: Date) {
   const rollupKey = (k: FigureKey): RollupKey => ({ tenantId: k.unit.tenantId, unitId: k.unit.id, scope: rollupScope(k.unit, k.own) });
   return {
     figures: groupedLoader<FigureKey, RollupRow[]>({
@@ -26,7 +27,7 @@ export function createStatsLoaders(repo: StatsRepository) {
         const families = [...new Set(keys.map((k) => k.family))];
         const groups = [...new Set(families.flatMap((f) => FAMILIES[f]))];
         const unique = new Map(keys.map((k) => [rollupKeyId(rollupKey(k)), rollupKey(k)]));
-        const rows = await repo.figures([...unique.values()], groups, keys[0].period);
+        const rows = await repo.figures([...unique.values()], groups, keys[0].period, now);
         const out = new Map<string, RollupRow[]>();
         for (const k of keys) {
           const wanted: readonly number[] = FAMILIES[k.family];

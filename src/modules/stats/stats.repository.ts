@@ -48,19 +48,27 @@ export class StatsRepository {
     return this.em.getKnex();
   }
 
-  /** The rows of the given groups for many units and one period: ONE statement. */
-  async figures(keys: RollupKey[], groups: readonly number[], period: Period): Promise<Map<string, RollupRow[]>> {
+  /**
+   * The rows of the given groups for many units and one period: ONE statement. Open items' due
+   * instants (groups 2 and 6, one dim per instant: many rows) are judged against `now` in the
+   * statement and folded into two dims, past ('0000') and not yet ('9999'), which compare with
+   * `now` as the instants did: a handful of rows per unit instead of one per open item's deadline.
+   */
+  async figures(keys: RollupKey[], groups: readonly number[], period: Period, now: Date = new Date()): Promise<Map<string, RollupRow[]>> {
     const out = new Map<string, RollupRow[]>(keys.map((k) => [rollupKeyId(k), []]));
     const valid = keys.filter((k) => UUID_RE.test(k.unitId) && Number.isInteger(k.tenantId));
     if (!valid.length) return out;
     const cond = groupsInPeriodSql('r', groups, period);
+    const iso = nowIso(now);
+    const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then split_part(r.dim, '|', 1) || case when split_part(r.dim, '|', 2) <= ? then '|0000' else '|9999' end
+                   when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end else r.dim end) collate "C"`;
     const rows: { tenant_id: number; unit_id: string; scope: 'O' | 'S'; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
-      `select r.tenant_id, r.unit_id, r.scope, r.grp, r.dim, ${sums('r')}
+      `select r.tenant_id, r.unit_id, r.scope, r.grp, ${dim} as dim, ${sums('r')}
          from unnest(?::int[], ?::uuid[], ?::text[]) as k(tenant_id, unit_id, scope)
          join stat_rollup r on r.tenant_id = k.tenant_id and r.unit_id = k.unit_id and r.scope = k.scope
         where ${cond.sql}
-        group by r.tenant_id, r.unit_id, r.scope, r.grp, r.dim`,
-      [arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...cond.bindings],
+        group by r.tenant_id, r.unit_id, r.scope, r.grp, 5`,
+      [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...cond.bindings],
     );
     for (const row of rows) {
       const list = out.get(rollupKeyId({ tenantId: row.tenant_id, unitId: row.unit_id, scope: row.scope }));

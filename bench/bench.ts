@@ -1,0 +1,333 @@
+import { execSync, spawn, ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { Pool } from 'pg';
+import { Fixture, INGEST_YEAR, SCENARIOS, Scenario } from './scenarios';
+import { benchHeaders } from './credentials';
+
+/**
+ * `npm run bench`: measures the API over HTTP with autocannon, scenario by scenario, at several
+ * concurrencies, and beside each the same read done as plain SQL on PostgreSQL (the floor), then
+ * writes a Markdown table to bench/results/<date>-<commit>.md. See README, Performance.
+ *
+ *   npm run bench -- [--url http://127.0.0.1:4000] [--database-url postgresql://…] [--tenant 430000]
+ *                    [--duration 10] [--concurrency 1,16,64] [--ingest-concurrency 1,16] [--scenarios a,b,c,d,e]
+ *                    [--label 5M] [--verify]
+ *
+ * Without --url it starts the compiled server (`node dist/src/main.js`) on DATABASE_URL itself, so it
+ * can also sample the server's resident memory (RSS).
+ */
+interface Args {
+  url?: string;
+  databaseUrl: string;
+  tenant: number;
+  duration: number;
+  concurrency: number[];
+  ingestConcurrency: number[];
+  scenarios: string[];
+  label: string;
+  verify: boolean;
+  out: string;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = {
+    databaseUrl: process.env.DATABASE_URL ?? '',
+    tenant: 430000,
+    duration: Number(process.env.BENCH_DURATION ?? 10),
+    concurrency: [1, 16, 64],
+    ingestConcurrency: [1, 16],
+    scenarios: ['a', 'b', 'c', 'd', 'e'],
+    label: '',
+    verify: false,
+    out: path.resolve(__dirname, '..', '..', 'bench', 'results'),
+  };
+  const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (let i = 0; i < argv.length; i++) {
+    const v = argv[i + 1];
+    switch (argv[i]) {
+      case '--url': a.url = v; i++; break;
+      case '--database-url': a.databaseUrl = v; i++; break;
+      case '--tenant': a.tenant = Number(v); i++; break;
+      case '--duration': a.duration = Number(v); i++; break;
+      case '--concurrency': a.concurrency = list(v).map(Number); i++; break;
+      case '--ingest-concurrency': a.ingestConcurrency = list(v).map(Number); i++; break;
+      case '--scenarios': a.scenarios = list(v); i++; break;
+      case '--label': a.label = v; i++; break;
+      case '--out': a.out = path.resolve(v); i++; break;
+      case '--verify': a.verify = true; break;
+      default: throw new Error(`unknown argument ${argv[i]}`);
+    }
+  }
+  if (!a.databaseUrl) throw new Error('DATABASE_URL (or --database-url) must name the PostgreSQL database the server reads: the floor is measured on it');
+  if (![a.duration, a.tenant, ...a.concurrency, ...a.ingestConcurrency].every((n) => Number.isFinite(n) && n > 0)) throw new Error('bad number in the arguments');
+  return a;
+}
+
+const pct = (sorted: number[], q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] : NaN);
+
+interface Measure { rps: number; p50: number; p95: number; p99: number; n: number; errors: number }
+
+function summarize(latencies: number[], ms: number, errors: number): Measure {
+  const s = [...latencies].sort((x, y) => x - y);
+  return { rps: (s.length * 1000) / ms, p50: pct(s, 0.5), p95: pct(s, 0.95), p99: pct(s, 0.99), n: s.length, errors };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort();
+  const main = path.resolve(__dirname, '..', 'src', 'main.js');
+  const child = spawn(process.execPath, [main], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.status === 200) return { url, child };
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill('SIGTERM');
+  throw new Error('the server did not answer /health within 120 s');
+}
+
+/** Resident memory of a process in MB (Linux), or NaN. */
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+async function fixture(pool: Pool, tenant: number): Promise<Fixture> {
+  const one = async (sql: string, params: unknown[]) => {
+    const { rows } = await pool.query(sql, params);
+    if (!rows[0]) throw new Error(`fixture: nothing for ${sql.slice(0, 80)}…: generate a dataset first (npm run generate)`);
+    return rows[0];
+  };
+  const province = await one(`select id, code, path from org_unit where tenant_id = $1 and parent_id is null`, [tenant]);
+  const county = await one(
+    `select c.id, c.code from org_unit c join org_unit s on s.tenant_id = c.tenant_id and s.parent_id = c.id and s.level = 'SCHOOL'
+      where c.tenant_id = $1 and c.level = 'COUNTY' group by c.id, c.code order by count(*) desc, c.code limit 1`,
+    [tenant],
+  );
+  const city = await one(
+    `select c.id, c.code, c.path from org_unit c join org_unit k on k.tenant_id = c.tenant_id and k.parent_id = c.id and k.level = 'COUNTY'
+      where c.tenant_id = $1 and c.level = 'CITY' group by c.id, c.code, c.path order by count(*) desc, c.code limit 1`,
+    [tenant],
+  );
+  const { rows: yr } = await pool.query(`select extract(year from max(received_at) at time zone 'Asia/Shanghai')::int as y from interaction_event where tenant_id = $1 and received_at < $2`, [
+    tenant,
+    `${INGEST_YEAR}-01-01T00:00:00+08:00`,
+  ]);
+  const { rows: schools } = await pool.query(`select code from org_unit where tenant_id = $1 and level = 'SCHOOL' order by code limit 500`, [tenant]);
+  return { tenant, tenantCode: String(tenant), province, city, county, year: Number(yr[0]?.y ?? 2024), schoolCodes: schools.map((s) => s.code) };
+}
+
+/** One request outside the measurement: checks the answer has no errors and reads the statement count. */
+async function probe(url: string, s: Scenario, f: Fixture, n: number): Promise<number> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await benchHeaders(url)) }, body: s.body(f, n) });
+  const body = (await res.json()) as { errors?: unknown[] };
+  if (res.status !== 200 || body.errors?.length) throw new Error(`scenario ${s.key}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
+  return Number(res.headers.get('x-sql-statements') ?? NaN);
+}
+
+async function runApi(url: string, s: Scenario, f: Fixture, connections: number, duration: number, counter: { n: number }, headers: Record<string, string>): Promise<Measure> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = Date.now();
+  const instance: any = autocannon({
+    url: `${url}/graphql`,
+    connections,
+    duration,
+    timeout: 120,
+    headers: { 'content-type': 'application/json', ...headers },
+    requests: [{ method: 'POST', path: '/graphql', setupRequest: (req: any) => ({ ...req, body: s.body(f, counter.n++) }) }],
+  });
+  instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+    if (status === 200) latencies.push(ms);
+    else errors++;
+  });
+  const result: autocannon.Result = await instance;
+  errors += result.errors + result.timeouts;
+  return summarize(latencies, Date.now() - started, errors);
+}
+
+async function runFloor(pool: Pool, s: Scenario, f: Fixture, connections: number, duration: number, counter: { n: number }): Promise<Measure> {
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = Date.now();
+  const until = started + duration * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (Date.now() < until) {
+        const t0 = process.hrtime.bigint();
+        try {
+          await s.floor(pool, f, counter.n++);
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+        } catch (err) {
+          errors++;
+          if (errors === 1) process.stderr.write(`floor ${s.key}: ${(err as Error).message}\n`);
+        }
+      }
+    }),
+  );
+  return summarize(latencies, Date.now() - started, errors);
+}
+
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const pool = new Pool({ connectionString: args.databaseUrl, max: Math.max(...args.concurrency, ...args.ingestConcurrency) });
+  let server: { url: string; child: ChildProcess } | null = null;
+  const rows: string[] = [];
+  let maxRss = 0;
+  try {
+    const f = await fixture(pool, args.tenant);
+    const url = args.url ?? (server = await startServer(args.databaseUrl)).url;
+    const pid = server?.child.pid;
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid) || 0)), 200);
+    const headers = await benchHeaders(url);
+    const { rows: ds } = await pool.query(
+      `select (select count(*) from interaction_event where tenant_id = $1) as events, (select count(*) from disclosure_item where tenant_id = $1) as items,
+              (select count(*) from org_unit where tenant_id = $1 and level = 'SCHOOL') as schools, (select count(*) from stat_rollup where tenant_id = $1) as rollups,
+              version() as pg, pg_size_pretty(pg_database_size(current_database())) as size`,
+      [args.tenant],
+    );
+    const dataset = ds[0];
+    process.stdout.write(`dataset: ${dataset.events} events, ${dataset.items} items, ${dataset.schools} schools, ${dataset.rollups} rollup rows (${dataset.size}); year ${f.year}\n`);
+    let ingestCheck = '';
+    for (const key of args.scenarios) {
+      const s = SCENARIOS.find((x) => x.key === key);
+      if (!s) throw new Error(`unknown scenario ${key}`);
+      const counter = { n: 0 };
+      const statements = await probe(url, s, f, counter.n++);
+      if (!s.write) await runApi(url, s, f, 4, 2, counter, headers); // warm-up
+      const levels = s.write ? args.ingestConcurrency : args.concurrency;
+      for (const c of levels) {
+        const before = load();
+        const rssBefore = maxRss;
+        maxRss = rssMb(pid) || 0;
+        const api = await runApi(url, s, f, c, args.duration, counter, headers);
+        const rss = maxRss;
+        maxRss = Math.max(rssBefore, rss);
+        const floor = await runFloor(pool, s, f, c, args.duration, counter);
+        const perCall = s.rowsPerCall ?? 0;
+        const line = [
+          s.key, c, fmt(api.rps), fmt(api.p50), fmt(api.p95), fmt(api.p99), statements,
+          perCall ? fmt(api.rps * perCall, 0) : '', fmt(floor.rps), fmt(floor.p50), fmt(floor.p95), fmt(floor.p99),
+          fmt(api.p50 / floor.p50, 2), fmt(api.p95 / floor.p95, 2), fmt(rss, 0), api.errors + floor.errors, before,
+        ];
+        rows.push(`| ${line.join(' | ')} |`);
+        process.stdout.write(`${s.key} c=${c}: api ${fmt(api.rps)} req/s p50 ${fmt(api.p50)} p95 ${fmt(api.p95)} p99 ${fmt(api.p99)} ms (${api.n} requests, ${api.errors} errors); floor ${fmt(floor.rps)} req/s p50 ${fmt(floor.p50)} p95 ${fmt(floor.p95)} p99 ${fmt(floor.p99)} ms; rss ${fmt(rss, 0)} MB; load ${before}\n`);
+      }
+      if (s.write) ingestCheck = await checkIngest(pool, args.tenant, args.verify);
+    }
+    clearInterval(sampler);
+
+    const commit = gitCommit();
+    const date = new Date().toISOString();
+    const cpus = os.cpus();
+    const md = [
+      `# Benchmark ${date.slice(0, 10)} ${commit}${args.label ? ` (${args.label})` : ''}`,
+      '',
+      `- date: ${date}`,
+      `- commit: ${commit}`,
+      `- machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`,
+      `- database: ${String(dataset.pg).split(' on ')[0]}, ${dataset.size}; tenant ${args.tenant}: ${dataset.events} events, ${dataset.items} items, ${dataset.schools} schools, ${dataset.rollups} rollup rows; figures of ${f.year}`,
+      `- server: ${server ? `started by the bench (node dist/src/main.js, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}, DB_POOL_SIZE=${process.env.DB_POOL_SIZE ?? 10})` : `at ${args.url}`}; ${args.duration} s per measurement after a 2 s warm-up`,
+      `- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
+      ingestCheck ? `- after the ingest: ${ingestCheck}` : '',
+      '',
+      'Latencies in ms. The floor is the same read (or the same rows inserted by one statement, rollup triggers included) in SQL on a `pg` pool of the same concurrency. Ratio = API / floor. RSS: the server\'s largest resident memory during the API run. Load: `uptime` load averages (1, 5, 15 min) when the measurement started (the machine is shared).',
+      '',
+      '| scenario | concurrency | API req/s | p50 | p95 | p99 | SQL statements / request | events/s | floor req/s | floor p50 | floor p95 | floor p99 | ratio p50 | ratio p95 | RSS MB | errors | load |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      ...SCENARIOS.filter((s) => args.scenarios.includes(s.key)).map((s) => `- ${s.key}: ${s.title}`),
+      '',
+    ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+    mkdirSync(args.out, { recursive: true });
+    const file = path.join(args.out, `${date.slice(0, 10)}-${commit.slice(0, 12)}${args.label ? `-${args.label.replace(/[^\w.-]+/g, '_')}` : ''}.md`);
+    writeFileSync(file, `${md.join('\n')}\n`);
+    process.stdout.write(`\n${md.join('\n')}\nwritten to ${file}\n`);
+  } finally {
+    await pool.end();
+    if (server) {
+      server.child.kill('SIGTERM');
+      await new Promise((r) => server!.child.once('exit', r));
+    }
+  }
+}
+
+/**
+ * After the ingest scenario: the rolled-up yearly figures of the ingest year, for every unit, against
+ * a count over the raw rows (cheap at any size); with --verify, the full `rollup_verify` of the tenant.
+ */
+async function checkIngest(pool: Pool, tenant: number, full: boolean): Promise<string> {
+  const from = `${INGEST_YEAR}-01-01T00:00:00+08:00`;
+  const to = `${INGEST_YEAR + 1}-01-01T00:00:00+08:00`;
+  const { rows } = await pool.query(
+    `with raw as (
+       select a::uuid as unit_id, e.kind, count(*) as n, count(*) filter (where e.status = 'REPLIED') as replied
+         from interaction_event e join org_unit u on u.tenant_id = e.tenant_id and u.id = e.unit_id
+         cross join unnest(string_to_array(trim(both '/' from u.path), '/')) a
+        where e.tenant_id = $1 and e.received_at >= $2 and e.received_at < $3 group by 1, 2
+     ), r as (
+       select unit_id, dim, c0, c1 from stat_rollup where tenant_id = $1 and scope = 'S' and grp = 1 and grain = 'Y' and bucket = $4 and (c0 <> 0 or c1 <> 0)
+     )
+     select count(*) filter (where coalesce(raw.n, 0) <> coalesce(r.c0, 0) or coalesce(raw.replied, 0) <> coalesce(r.c1, 0)) as differ,
+            count(*) as checked, coalesce(sum(raw.n) filter (where raw.unit_id = (select id from org_unit where tenant_id = $1 and parent_id is null)), 0) as events
+       from raw full join r on r.unit_id = raw.unit_id and r.dim = raw.kind`,
+    [tenant, from, to, `${INGEST_YEAR}-01-01`],
+  );
+  const c = rows[0];
+  let text = `${c.events} events received in ${INGEST_YEAR} (the API's and the floor's); the ${c.checked} rolled-up yearly rows (every unit × kind) against a recount of the raw rows: ${Number(c.differ) === 0 ? 'exact' : `${c.differ} DIFFER`}`;
+  if (full) {
+    const t0 = Date.now();
+    const { rows: v } = await pool.query(`select count(*) as n from rollup_verify($1)`, [tenant]);
+    text += `; full rollup_verify: ${Number(v[0].n) === 0 ? 'exact' : `${v[0].n} rows differ`} (${((Date.now() - t0) / 1000).toFixed(0)} s)`;
+  }
+  process.stdout.write(`ingest check: ${text}\n`);
+  return text;
+}
+
+function gitCommit(): string {
+  try {
+    const sha = execSync('git rev-parse --short=12 HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const dirty = execSync('git status --porcelain --untracked-files=no', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return dirty ? `${sha}-dirty` : sha;
+  } catch {
+    return 'unknown';
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
