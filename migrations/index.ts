@@ -12,6 +12,7 @@ import { Migration20261122075000_set_based_integrity } from './Migration20261122
 import { Migration20261122090000_reports_inspection } from './Migration20261122090000_reports_inspection';
 import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
 import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
+import { Migration20261122100000_api_keys } from './Migration20261122100000_api_keys';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -28,4 +29,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122080000_rollup_rebuild_fast', class: Migration20261122080000_rollup_rebuild_fast },
   { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
   { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
+  { name: 'Migration20261122100000_api_keys', class: Migration20261122100000_api_keys },
 ];

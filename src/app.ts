@@ -29,6 +29,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<App> 
     poolSize: config.dbPoolSize,
     logger,
     logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
+    statementTimeoutMs: config.limits.statementTimeoutMs,
   });
   try {
     const applied = await migrate(db.orm);

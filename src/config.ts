@@ -51,7 +51,46 @@ export interface AppConfig {
   introspection: boolean;
   /** Milliseconds a request may take to drain on SIGTERM before connections are cut. */
   shutdownGraceMs: number;
+  /** Authentication of staff tokens (JWT): an HS256 secret or a JWKS URL (one of them, or neither: no tokens accepted). */
+  auth: {
+    jwtSecret?: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+  };
+  /** Limits that keep one caller from hurting the others. */
+  limits: {
+    /** Deepest selection an operation may have. */
+    maxDepth: number;
+    /** Highest cost of an operation (every field 1, list fields times their `first`). */
+    maxCost: number;
+    /** Most operations in one batched HTTP request. */
+    maxBatch: number;
+    /** GraphQL requests per minute per client address (0: no limit). */
+    ratePerIp: number;
+    /** GraphQL requests per minute per API key (0: no limit). */
+    ratePerKey: number;
+    /** PostgreSQL statement_timeout of every pooled connection, in ms (0: none). */
+    statementTimeoutMs: number;
+    /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
+    trustProxy: boolean;
+  };
 }
+
+const httpsUrl = makeValidator<string>((input) => {
+  try {
+    const u = new URL(input);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return input;
+  } catch {
+    /* below */
+  }
+  throw new EnvError('must be an http(s) URL');
+});
+
+const jwtSecret = makeValidator<string>((input) => {
+  if (String(input).length < 32) throw new EnvError('must be at least 32 characters');
+  return String(input);
+});
 
 /**
  * Reads and validates configuration from the environment. A bad variable is reported as one line
@@ -72,6 +111,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     DEMO_DATA: bool({ default: true }),
     INTROSPECTION: bool({ default: true }),
     SHUTDOWN_GRACE_MS: num({ default: 10_000 }),
+    AUTH_JWT_SECRET: jwtSecret({ default: undefined }),
+    AUTH_JWKS_URL: httpsUrl({ default: undefined }),
+    AUTH_JWT_ISSUER: str({ default: undefined }),
+    AUTH_JWT_AUDIENCE: str({ default: undefined }),
+    MAX_DEPTH: num({ default: 12 }),
+    MAX_COST: num({ default: 50_000 }),
+    MAX_BATCH: num({ default: 10 }),
+    RATE_LIMIT_PER_IP: num({ default: 1_200 }),
+    RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
+    STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
+    TRUST_PROXY: bool({ default: false }),
   };
   const clean = cleanEnv(env, spec, {
     reporter: ({ errors }) => {
@@ -99,6 +149,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     }
     return value;
   };
+  const nonNegative = (name: string, value: number) => (value === 0 ? 0 : positive(name, value));
+  if (clean.AUTH_JWT_SECRET && clean.AUTH_JWKS_URL) {
+    const message = 'Invalid configuration: AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both';
+    if (exitOnError) {
+      process.stderr.write(message + '\n');
+      process.exit(78);
+    }
+    throw new Error(message);
+  }
   return {
     port: clean.PORT,
     host: clean.HOST,
@@ -113,5 +172,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     demoData: clean.DEMO_DATA,
     introspection: clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
+    auth: {
+      jwtSecret: clean.AUTH_JWT_SECRET || undefined,
+      jwksUrl: clean.AUTH_JWKS_URL || undefined,
+      issuer: clean.AUTH_JWT_ISSUER || undefined,
+      audience: clean.AUTH_JWT_AUDIENCE || undefined,
+    },
+    limits: {
+      maxDepth: Math.floor(positive('MAX_DEPTH', clean.MAX_DEPTH)),
+      maxCost: Math.floor(positive('MAX_COST', clean.MAX_COST)),
+      maxBatch: Math.floor(positive('MAX_BATCH', clean.MAX_BATCH)),
+      ratePerIp: Math.floor(nonNegative('RATE_LIMIT_PER_IP', clean.RATE_LIMIT_PER_IP)),
+      ratePerKey: Math.floor(nonNegative('RATE_LIMIT_PER_KEY', clean.RATE_LIMIT_PER_KEY)),
+      statementTimeoutMs: Math.floor(nonNegative('STATEMENT_TIMEOUT_MS', clean.STATEMENT_TIMEOUT_MS)),
+      trustProxy: clean.TRUST_PROXY,
+    },
   };
 }

@@ -3,6 +3,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { Scope } from './scope';
+import { ANONYMOUS, actorOf, Principal, scopeOf } from './auth/principal';
 import { BadInputError } from './errors';
 import type { SqlTally } from './db/sql-counter';
 import { UnitRepository } from './modules/units/unit.repository';
@@ -40,11 +41,13 @@ export class RequestContext {
   readonly centres: CentreRepository;
   readonly officers: OfficerRepository;
   readonly stats: StatsRepository;
+  /** The request's scope: what it may see and touch, built from the principal (see src/scope.ts). */
+  readonly scope: Scope;
   readonly reports: ReportRepository;
   readonly inspection: InspectionRepository;
   /**
-   * Who is asking, as recorded on what they write (report texts, inspection scores): 'anonymous'
-   * until authentication sets it from the caller's credentials.
+   * Who is asking, as recorded on what they write (report texts, inspection scores) and in logs:
+   * 'user:<sub>@<unit code>', 'key:<prefix>' or 'anonymous', from the principal.
    */
   readonly actor: string;
   /** The request's clock: every "overdue now" of one response is judged at the same instant. */
@@ -65,15 +68,16 @@ export class RequestContext {
 
   constructor(
     readonly em: EntityManager,
-    readonly scope: Scope,
+    /** Who is asking (anonymous, staff or an API key), authenticated once per request. */
+    readonly principal: Principal,
     readonly config: AppConfig,
     readonly logger: Logger,
     readonly sql: SqlTally,
     requestId?: string,
-    actor = 'anonymous',
   ) {
     this.requestId = requestId ?? randomUUID();
-    this.actor = actor;
+    const scope = (this.scope = scopeOf(principal));
+    this.actor = actorOf(principal);
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
     this.interactions = new InteractionRepository(em, scope);
@@ -105,10 +109,10 @@ export class RequestContext {
   /**
    * Whether this request may read the personal data (requester names and contacts, officers'
    * phones) of a record owned by the unit with this materialized path. Staff whose subtree holds the
-   * record may (issue 5 builds their scopes); the public never may. Every personal field asks here.
+   * record may (and keys with the read scope); the public never may. Every personal field asks here.
    */
-  canSeePersonalData(_unitPath: string): boolean {
-    return false;
+  canSeePersonalData(unitPath: string): boolean {
+    return this.scope.seesPersonalData(unitPath);
   }
 
   async tenantById(id: number): Promise<Tenant | null> {
@@ -127,6 +131,6 @@ export class RequestContext {
   }
 }
 
-export function createContext(orm: MikroORM, config: AppConfig, logger: Logger, sql: SqlTally, scope = Scope.public(), requestId?: string, actor?: string): RequestContext {
-  return new RequestContext(orm.em.fork({ useContext: false }) as EntityManager, scope, config, logger, sql, requestId, actor);
+export function createContext(orm: MikroORM, config: AppConfig, logger: Logger, sql: SqlTally, principal: Principal = ANONYMOUS, requestId?: string): RequestContext {
+  return new RequestContext(orm.em.fork({ useContext: false }) as EntityManager, principal, config, logger, sql, requestId);
 }

@@ -10,11 +10,13 @@ import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosure
 import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
 import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
 import { StatsResolver, UnitStatsFieldResolver } from './modules/stats/stats.resolver';
+import { ApiKeyResolver } from './modules/apikeys/api-key.resolver';
+import { authChecker } from './auth/allow';
 import { ReportResolver } from './modules/reports/report.resolver';
 import { InspectionResolver } from './modules/inspection/inspection.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver, ApiKeyResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
@@ -22,6 +24,8 @@ let cached: Promise<GraphQLSchema> | null = null;
 export function getSchema(): Promise<GraphQLSchema> {
   return (cached ??= buildSchema({
     resolvers: RESOLVERS,
+    authChecker,
+    authMode: 'error',
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
   }));
 }

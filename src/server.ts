@@ -10,8 +10,12 @@ import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Database } from './db/orm';
+import type { Request } from 'express';
 import { createContext, RequestContext } from './context';
-import { createErrorFormatter } from './errors';
+import { BadInputError, createErrorFormatter } from './errors';
+import { authenticate } from './auth/authenticate';
+import { createTokenVerifier, TokenVerifier } from './auth/tokens';
+import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
@@ -41,15 +45,40 @@ async function pingDatabase(db: Database, timeoutMs: number): Promise<boolean> {
   }
 }
 
+/** What building a request's context needs (one per server). */
+export interface ContextFactoryDeps {
+  db: Database;
+  config: AppConfig;
+  logger: Logger;
+  verifyToken: TokenVerifier;
+  rateLimits: RateLimits;
+}
+
+/**
+ * The context of one request: authenticates its credentials (bearer token, API key, or none),
+ * charges an API key's rate limit, and builds the scope every read and write of the request goes
+ * through. /graphql builds its context here, and so must every other route that reads data, so
+ * that one principal and one scope apply to all of them. An expired, malformed, unknown or revoked
+ * credential throws UNAUTHENTICATED (401); it never falls back to anonymous.
+ */
+export async function createRequestContext(deps: ContextFactoryDeps, req: Request, sql: SqlTally): Promise<RequestContext> {
+  const em = deps.db.orm.em.fork({ useContext: false });
+  const principal = await authenticate(em as never, req.headers, deps.verifyToken);
+  if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
+  const ctx = createContext(deps.db.orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
+  (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
+  return ctx;
+}
+
 /** Creates the RequestContext of an HTTP request (after `sqlTally` ran). */
 export type ContextFactory = (req: express.Request, res: express.Response) => Promise<RequestContext>;
 
 /**
  * The one way an HTTP request gets its RequestContext: /graphql and the REST routes (reports,
- * CSV exports) both call it, so whatever decides the caller's scope and identity applies to both.
+ * CSV exports) both call it, so the caller's principal, scope and identity apply to both.
  */
-export function contextFactory(db: Database, config: AppConfig, logger: Logger): ContextFactory {
-  return async (req, res) => createContext(db.orm, config, logger, res.locals.sqlTally as SqlTally, undefined, String(req.id ?? ''));
+export function contextFactory(deps: ContextFactoryDeps): ContextFactory {
+  return (req, res) => createRequestContext(deps, req, res.locals.sqlTally as SqlTally);
 }
 
 /** Runs the rest of the request inside its own SQL tally: every statement it causes is counted there. */
@@ -63,12 +92,17 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
 export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.limits.trustProxy);
+  const rateLimits = new RateLimits(config.limits);
+  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
 
   const apollo = new ApolloServer<RequestContext>({
     schema: await getSchema(),
     introspection: config.introspection,
+    allowBatchedHttpRequests: true,
+    validationRules: [depthRule(config.limits.maxDepth)],
     includeStacktraceInErrorResponses: development,
     // main.ts owns SIGTERM/SIGINT: drain, close the pool, exit once.
     stopOnTerminationSignals: false,
@@ -79,6 +113,22 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       {
         async requestDidStart() {
           return {
+            async didResolveOperation({ request, document, operation, contextValue, schema }) {
+              if (operation?.operation === 'mutation') {
+                // A batch shares one context (and its loaders): a mutation must not reuse rows a
+                // query of the same batch read under the read scope.
+                if ((contextValue as { batched?: boolean }).batched) {
+                  throw new BadInputError('Mutations cannot be batched: send each mutation in a request of its own.', undefined, {
+                    reason: 'BATCHED_MUTATION',
+                    http: { status: 400 },
+                  });
+                }
+                // From here on every read of this request sees only what the principal may write.
+                contextValue.scope.beginWrites();
+              }
+              const cost = operationCost(schema, document, request.operationName, request.variables, config.maxPageSize);
+              if (cost !== null && cost > config.limits.maxCost) throw costError(cost, config.limits.maxCost);
+            },
             async willSendResponse({ contextValue, response }) {
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
@@ -109,15 +159,17 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     });
   });
 
-  const contextOf = contextFactory(db, config, logger);
+  const contextOf = contextFactory(deps);
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
+    rateLimits.ipMiddleware(),
+    batchCap(config.limits.maxBatch),
     sqlTally,
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
-  app.use(sqlTally, restRoutes(contextOf, logger, development));
+  app.use(rateLimits.ipMiddleware(), sqlTally, restRoutes(contextOf, logger, development));
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });

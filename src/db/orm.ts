@@ -17,6 +17,11 @@ export interface DatabaseOptions {
   logger?: Logger;
   /** Print every statement through the logger at debug level. */
   logQueries?: boolean;
+  /**
+   * PostgreSQL `statement_timeout` (ms) of every pooled connection: a runaway statement is
+   * cancelled by the server. Not applied to the embedded store (one single-threaded session).
+   */
+  statementTimeoutMs?: number;
 }
 
 export interface Database {
@@ -28,7 +33,7 @@ export interface Database {
 }
 
 /** MikroORM options shared by the server, the CLI commands and the tests. */
-export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOptions, 'logger' | 'logQueries'> = {}): Options {
+export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOptions, 'logger' | 'logQueries' | 'statementTimeoutMs'> = {}): Options {
   const log = opts.logger;
   return {
     driver: PostgreSqlDriver,
@@ -54,7 +59,7 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
       idleTimeoutMillis: 30_000,
     },
     driverOptions: {
-      connection: { connectionTimeoutMillis: 5_000, keepAlive: true },
+      connection: { connectionTimeoutMillis: 5_000, keepAlive: true, ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}) },
       // Knex's own warnings (e.g. a connection cut under it) go to the structured log, not the console.
       log: {
         warn: (m: unknown) => log?.warn({ knex: m }, 'database driver warning'),
@@ -91,7 +96,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(url, poolSize, opts));
+    orm = await MikroORM.init(ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined } : opts));
   } catch (err) {
     await embedded?.close();
     throw err;

@@ -2,7 +2,7 @@ import { gql, startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.05 });
+  t = await startTestApp({ seedScale: 0.05, as: null });
 });
 afterAll(async () => t?.close());
 

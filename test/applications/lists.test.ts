@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { gql, gqlData, startTestApp, TestApp, adminHeaders, adminHeadersFor } from '../support/app';
 
 let t: TestApp;
 const ids: Record<string, string> = {};
@@ -15,19 +15,20 @@ const LIST = `query($filter: DisclosureApplicationFilter, $first: Int, $after: S
 async function create(unitId: string, receivedAt: string, subject: string, tenant = '430000'): Promise<string> {
   const d = await gqlData(t, CREATE, {
     input: { tenant, unitId, applicantType: 'LEGAL_PERSON', applicantName: '某公司', subject, channel: 'LETTER', receivedAt },
-  });
+  }, await adminHeadersFor(tenant));
   return d.createDisclosureApplication.id;
 }
 
 async function subjects(filter: Record<string, unknown>): Promise<string[]> {
-  const d = await gqlData(t, LIST, { filter, first: 500 });
+  // Applications are private rows: read by an ADMIN of the tenant the filter names (Hunan by default).
+  const d = await gqlData(t, LIST, { filter, first: 500 }, await adminHeadersFor(filter.tenant ?? '430000'));
   expect(d.disclosureApplications.totalCount).toBe(d.disclosureApplications.edges.length);
   return d.disclosureApplications.edges.map((e: any) => e.node.subject).sort();
 }
 
 beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.02 });
-  const d = await gqlData(t, '{ a: unit(code: "430000") { id } b: unit(code: "430100") { id } c: unit(code: "430102") { id } d: unit(code: "430200") { id } e: unit(code: "140000") { id } }');
+  const d = await gqlData(t, '{ a: unit(code: "430000") { id } b: unit(code: "430100") { id } c: unit(code: "430102") { id } d: unit(code: "430200") { id } e: unit(code: "140000") { id } }', undefined, {});
   Object.assign(ids, { p: d.a.id, cs: d.b.id, fr: d.c.id, zz: d.d.id, sx: d.e.id });
   const s = await gqlData(t, `query($id: ID!) { units(filter: { ancestorId: $id, level: SCHOOL }, first: 1) { edges { node { id code } } } }`, { id: ids.fr });
   school = s.units.edges[0].node;
@@ -124,7 +125,7 @@ describe('reconsiderations and lawsuits', () => {
     expect(r).toMatchObject({ kind: 'RECONSIDERATION', status: 'PENDING', outcome: null, unit: { code: '430100' }, application: { id: ids.c1, subject: 'c1' } });
     const l = (await gqlData(t, FILE, { input: { tenant: '430000', unitId: ids.fr, kind: 'LAWSUIT', filedAt: '2024-03-01T10:00:00+08:00' } })).fileDisclosureDispute;
     expect(l.application).toBeNull();
-    await gqlData(t, FILE, { input: { tenant: '140000', unitId: ids.sx, kind: 'LAWSUIT', filedAt: '2024-03-02T10:00:00+08:00' } });
+    await gqlData(t, FILE, { input: { tenant: '140000', unitId: ids.sx, kind: 'LAWSUIT', filedAt: '2024-03-02T10:00:00+08:00' } }, await adminHeaders('140000'));
 
     const c = (await gqlData(t, CONCLUDE, { id: r.id, outcome: 'CORRECTED', at: '2024-04-01T10:00:00+08:00' })).concludeDisclosureDispute;
     expect(c).toEqual({ id: r.id, status: 'CONCLUDED', outcome: 'CORRECTED', concludedAt: '2024-04-01T02:00:00.000Z' });
@@ -133,11 +134,12 @@ describe('reconsiderations and lawsuits', () => {
     const early = await gql(t, CONCLUDE, { id: l.id, outcome: 'UPHELD', at: '2024-02-01T10:00:00+08:00' });
     expect(early.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'concludedAt' });
 
-    const list = async (filter: Record<string, unknown>) =>
-      (await gqlData(t, DISPUTES, { filter, first: 50 })).disclosureDisputes.edges.map((e: any) => `${e.node.kind}:${e.node.status}:${e.node.unit.code}`);
+    const list = async (filter: Record<string, unknown>, tenant = '430000') =>
+      (await gqlData(t, DISPUTES, { filter, first: 50 }, await adminHeaders(tenant))).disclosureDisputes.edges.map((e: any) => `${e.node.kind}:${e.node.status}:${e.node.unit.code}`);
     expect(await list({ tenant: '430000' })).toEqual(['LAWSUIT:PENDING:430102', 'RECONSIDERATION:CONCLUDED:430100']);
     expect(await list({ tenant: '430000', kind: 'LAWSUIT' })).toEqual(['LAWSUIT:PENDING:430102']);
-    expect(await list({ status: 'PENDING' })).toEqual(['LAWSUIT:PENDING:140000', 'LAWSUIT:PENDING:430102']);
+    expect(await list({ status: 'PENDING' })).toEqual(['LAWSUIT:PENDING:430102']); // staff see their own tenant only
+    expect(await list({ status: 'PENDING' }, '140000')).toEqual(['LAWSUIT:PENDING:140000']);
     expect(await list({ unitId: ids.cs })).toEqual(['RECONSIDERATION:CONCLUDED:430100']);
     expect(await list({ unitId: ids.cs, subtree: true })).toEqual(['LAWSUIT:PENDING:430102', 'RECONSIDERATION:CONCLUDED:430100']);
     expect(await list({ tenant: '430000', filedFrom: '2024-03-01', filedTo: '2024-03-01' })).toEqual(['LAWSUIT:PENDING:430102']);

@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { adminHeadersFor, ANONYMOUS_HEADERS, gql, gqlData, staffHeaders, startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
 let changsha: string; // 430100
@@ -6,7 +6,7 @@ let taiyuan: string; // 140100 (another tenant)
 
 beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.02 });
-  const d = await gqlData(t, '{ a: unit(code: "430100") { id } b: unit(code: "140100") { id } }');
+  const d = await gqlData(t, '{ a: unit(code: "430100") { id } b: unit(code: "140100") { id } }', undefined, ANONYMOUS_HEADERS);
   changsha = d.a.id;
   taiyuan = d.b.id;
 });
@@ -35,7 +35,8 @@ function input(over: Record<string, unknown> = {}) {
 }
 
 async function create(over: Record<string, unknown> = {}): Promise<any> {
-  return (await gqlData(t, CREATE, { input: input(over) })).createDisclosureApplication;
+  // As an ADMIN of the tenant written to.
+  return (await gqlData(t, CREATE, { input: input(over) }, await adminHeadersFor(over.tenant ?? '430000'))).createDisclosureApplication;
 }
 
 async function rowCount(): Promise<number> {
@@ -216,14 +217,19 @@ describe('validation: field paths, nothing written', () => {
 });
 
 describe('personal data', () => {
-  it('is stored but never served to the public', async () => {
+  it('is stored but never served to the public nor to staff outside the subtree', async () => {
     const a = await create({ applicantName: '李四', applicantContact: '湖南省长沙市 13900000000' });
-    expect(a.applicantName).toBeNull();
-    expect(a.applicantContact).toBeNull();
-    const read = await gqlData(t, `query($id: ID!) { disclosureApplication(id: $id) { applicantName applicantContact applicantType subject } }`, { id: a.id });
-    expect(read.disclosureApplication).toEqual({ applicantName: null, applicantContact: null, applicantType: 'CITIZEN', subject: input().subject });
-    const list = await gqlData(t, `{ disclosureApplications(filter: { tenant: "430000" }, first: 500) { edges { node { applicantName applicantContact } } } }`);
-    for (const e of list.disclosureApplications.edges) expect(e.node).toEqual({ applicantName: null, applicantContact: null });
+    // The province ADMIN who recorded it sees the applicant.
+    expect(a.applicantName).toBe('李四');
+    expect(a.applicantContact).toBe('湖南省长沙市 13900000000');
+    const READ = `query($id: ID!) { disclosureApplication(id: $id) { applicantName applicantContact applicantType subject } }`;
+    const LIST = `{ disclosureApplications(filter: { tenant: "430000" }, first: 500) { totalCount edges { node { applicantName applicantContact } } } }`;
+    for (const headers of [ANONYMOUS_HEADERS, await staffHeaders({ tenant: '430000', unit: '430200', roles: ['VIEWER'] })]) {
+      expect((await gqlData(t, READ, { id: a.id }, headers)).disclosureApplication).toBeNull(); // applications are private rows
+      expect((await gqlData(t, LIST, undefined, headers)).disclosureApplications).toEqual({ totalCount: 0, edges: [] });
+    }
+    const changsha = await gqlData(t, READ, { id: a.id }, await staffHeaders({ tenant: '430000', unit: '430100', roles: ['VIEWER'] }));
+    expect(changsha.disclosureApplication).toEqual({ applicantName: '李四', applicantContact: '湖南省长沙市 13900000000', applicantType: 'CITIZEN', subject: input().subject });
     const [row] = await t.app.db.orm.em.getConnection().execute('select applicant_name, applicant_contact from disclosure_application where id = ?', [a.id]);
     expect(row).toEqual({ applicant_name: '李四', applicant_contact: '湖南省长沙市 13900000000' });
   });

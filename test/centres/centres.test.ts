@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { adminHeaders, ANONYMOUS_HEADERS, gql, gqlData, startTestApp, TestApp } from '../support/app';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { unitId } from '../../src/modules/units/unit.seed';
 import { Scope } from '../../src/scope';
@@ -39,8 +39,9 @@ function expectBadInput(res: Awaited<ReturnType<typeof gql>>, field: string) {
 const CENTRE_FIELDS = 'id kind name openedOn status onlineHallUrl unit { code } lastCheck { checkedAt ok httpStatus note }';
 const CREATE = `mutation($input: CreateCentreInput!) { createCentre(input: $input) { ${CENTRE_FIELDS} } }`;
 
+/** Creates as an ADMIN of the unit's tenant (Hunan, or Shanxi for Taiyuan). */
 async function create(input: Record<string, unknown>) {
-  return (await gqlData(t, CREATE, { input })).createCentre;
+  return (await gqlData(t, CREATE, { input }, input.unitId === TAIYUAN ? await adminHeaders('140000') : undefined)).createCentre;
 }
 
 const centreCount = async () => (await sql('select count(*)::int as n from centre'))[0].n as number;
@@ -302,7 +303,8 @@ describe('reportCentreChecks: bulk, validated per row', () => {
 describe('the centres connection', () => {
   const LIST = `query($filter: CentreFilter, $first: Int!, $after: String) { centres(filter: $filter, first: $first, after: $after) {
     totalCount edges { cursor node { name kind status unit { code } lastCheck { ok } } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
-  const list = async (filter: Record<string, unknown>, first = 500) => (await gqlData(t, LIST, { filter, first })).centres;
+  // Centres are public: listed as the public, across tenants.
+  const list = async (filter: Record<string, unknown>, first = 500) => (await gqlData(t, LIST, { filter, first }, ANONYMOUS_HEADERS)).centres;
   const names = (conn: any) => conn.edges.map((e: any) => e.node.name).sort();
 
   beforeAll(async () => {
@@ -353,10 +355,11 @@ describe('the centres connection', () => {
     expect(names(await list({ unitId: CHANGSHA, subtree: true, kind: 'STATION', reachable: false, search: '过滤' }))).toEqual(['过滤-芙蓉区服务站']);
   });
 
-  it('applies a narrower request scope to every read (the hook authentication will use)', async () => {
+  it('applies a narrower request scope to every read of a mutation (centres are public to readers)', async () => {
     const [changsha] = await sql('select path from org_unit where id = ?', [CHANGSHA]);
     const em = t.app.db.orm.em.fork() as EntityManager;
-    const scoped = new CentreRepository(em, Scope.subtree(HUNAN, changsha.path));
+    expect(await new CentreRepository(em, Scope.subtree(HUNAN, changsha.path)).count({ search: '过滤' })).toBe(5); // Hunan's, to read
+    const scoped = new CentreRepository(em, Scope.subtree(HUNAN, changsha.path).beginWrites());
     const everyone = new CentreRepository(em, Scope.public());
     const all = (await everyone.list({ search: '过滤' }, 100, null)).map((r) => r.centre);
     expect(all).toHaveLength(6);

@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { adminHeaders, ANONYMOUS_HEADERS, gql, gqlData, startTestApp, TestApp } from '../support/app';
 import { unitId } from '../../src/modules/units/unit.seed';
 import { RequestContext } from '../../src/context';
 
@@ -27,7 +27,9 @@ function expectBadInput(res: Awaited<ReturnType<typeof gql>>, field: string) {
 
 const OFFICER_FIELDS = 'id name role phone email active appointedOn unit { code }';
 const ADD = `mutation($input: AddOfficerInput!) { addOfficer(input: $input) { ${OFFICER_FIELDS} } }`;
-const add = async (input: Record<string, unknown>) => (await gqlData(t, ADD, { input })).addOfficer;
+/** Adds as an ADMIN of the unit's tenant; the answer is read back as the public unless `as` is given. */
+const add = async (input: Record<string, unknown>) =>
+  (await gqlData(t, ADD, { input }, input.unitId === TAIYUAN ? await adminHeaders('140000') : undefined)).addOfficer;
 const officerCount = async () => (await sql('select count(*)::int as n from officer'))[0].n as number;
 
 describe('responsible departments', () => {
@@ -86,11 +88,11 @@ describe('officers', () => {
 
   it('hides phone and email from the public while the database keeps them', async () => {
     const o = await add({ unitId: CHANGSHA, name: '黄军山', role: 'LEAD', phone: '0731-89783191', email: '408743077@qq.com' });
-    expect([o.phone, o.email]).toEqual([null, null]); // even in the mutation's answer
+    expect([o.phone, o.email]).toEqual(['0731-89783191', '408743077@qq.com']); // staff of the unit's subtree see them
     const data = await gqlData(t, `{
       unit(code: "430100") { officers { name phone email } }
       officers(filter: { unitId: "${CHANGSHA}" }) { edges { node { name phone email } } }
-    }`);
+    }`, undefined, ANONYMOUS_HEADERS);
     expect(data.unit.officers).toContainEqual({ name: '黄军山', phone: null, email: null });
     expect(data.officers.edges.map((e: any) => e.node)).toContainEqual({ name: '黄军山', phone: null, email: null });
     const [row] = await sql('select phone, email from officer where id = ?', [o.id]);
@@ -106,7 +108,7 @@ describe('officers', () => {
       return path.startsWith(changsha.path); // staff of Changsha's subtree
     });
     try {
-      const data = await gqlData(t, `{ officers(filter: { tenant: "430000" }, first: 500) { edges { node { name phone email unit { code } } } } }`);
+      const data = await gqlData(t, `{ officers(filter: { tenant: "430000" }, first: 500) { edges { node { name phone email unit { code } } } } }`, undefined, ANONYMOUS_HEADERS);
       const byName = Object.fromEntries(data.officers.edges.map((e: any) => [e.node.name, e.node]));
       expect(byName['黄军山']).toMatchObject({ phone: '0731-89783191', email: '408743077@qq.com' });
       expect(byName['张三']).toMatchObject({ phone: '0731-82207750' }); // Furong is in Changsha's subtree
@@ -115,7 +117,7 @@ describe('officers', () => {
     } finally {
       spy.mockRestore();
     }
-    expect((await gqlData(t, `{ officers(filter: { unitId: "${ZHUZHOU}" }) { edges { node { id phone } } } }`)).officers.edges).toEqual([
+    expect((await gqlData(t, `{ officers(filter: { unitId: "${ZHUZHOU}" }) { edges { node { id phone } } } }`, undefined, ANONYMOUS_HEADERS)).officers.edges).toEqual([
       { node: { id: inZhuzhou.id, phone: null } },
     ]);
   });
@@ -154,7 +156,8 @@ describe('officers', () => {
 describe('the officers connection', () => {
   const LIST = `query($filter: OfficerFilter, $first: Int!, $after: String) { officers(filter: $filter, first: $first, after: $after) {
     totalCount edges { cursor node { name role active unit { code } } } pageInfo { hasNextPage endCursor } } }`;
-  const list = async (filter: Record<string, unknown>, first = 500) => (await gqlData(t, LIST, { filter, first })).officers;
+  // Officers are public (without their contacts): listed as the public, across tenants.
+  const list = async (filter: Record<string, unknown>, first = 500) => (await gqlData(t, LIST, { filter, first }, ANONYMOUS_HEADERS)).officers;
   const names = (conn: any) => conn.edges.map((e: any) => e.node.name).sort();
 
   beforeAll(async () => {
@@ -181,7 +184,7 @@ describe('the officers connection', () => {
     let after: string | null = null;
     let total = -1;
     for (let page = 0; page < 20; page++) {
-      const conn: any = (await gqlData(t, LIST, { first: 2, after })).officers;
+      const conn: any = (await gqlData(t, LIST, { first: 2, after }, ANONYMOUS_HEADERS)).officers;
       total = conn.totalCount;
       seen.push(...conn.edges.map((e: any) => `${e.node.unit.code}|${e.node.name}`));
       if (!conn.pageInfo.hasNextPage) break;

@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { ANONYMOUS_HEADERS, TestApp, gql, gqlData, startTestApp } from '../support/app';
 
 let t: TestApp;
 let schoolCodes: string[];
@@ -34,7 +34,7 @@ beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.02 });
   const schools = await gqlData(t, '{ units(filter: { tenant: "430000", level: SCHOOL }, first: 200) { edges { node { code } } } }');
   schoolCodes = schools.units.edges.map((e: any) => e.node.code);
-  hubeiCode = (await gqlData(t, '{ units(filter: { tenant: "420000", level: COUNTY }, first: 1) { edges { node { code } } } }')).units.edges[0].node.code;
+  hubeiCode = (await gqlData(t, '{ units(filter: { tenant: "420000", level: COUNTY }, first: 1) { edges { node { code } } } }', undefined, ANONYMOUS_HEADERS)).units.edges[0].node.code;
 }, 60_000);
 afterAll(async () => t?.close());
 

@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { adminHeaders, adminHeadersFor, gql, gqlData, startTestApp, TestApp } from '../support/app';
 
 /**
  * The yearly inspection of Hunan's units for 2019 from the demo data reproduces the structure of
@@ -10,7 +10,8 @@ let t: TestApp;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.2, demo: true });
+  // The inspection is public: read as the public; scores, findings and schemes are written by ADMINs.
+  t = await startTestApp({ seedScale: 0.2, demo: true, as: null });
   const data = await gqlData(t, '{ hn: unit(code: "430000") { id } xg: unit(code: "420900") { id } }');
   Object.assign(ids, { hn: data.hn.id, xg: data.xg.id });
 }, 600_000);
@@ -120,17 +121,17 @@ describe('recording and the data', () => {
   it('an inspector’s score replaces the computed one, is recorded with who and when, and can be removed', async () => {
     const before = await inspection(ids.hn, 2019);
     const unit = unitNamed(before.data, '湘潭大学').unit;
-    const set = await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension: 'ORGANISATION', score: 5, note: '专干变动未备案' } });
-    expect(set.setInspectionScore).toMatchObject({ dimension: 'ORGANISATION', score: 5, note: '专干变动未备案', scoredBy: 'anonymous', unit: { name: '湘潭大学' } });
+    const set = await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension: 'ORGANISATION', score: 5, note: '专干变动未备案' } }, await adminHeaders('430000'));
+    expect(set.setInspectionScore).toMatchObject({ dimension: 'ORGANISATION', score: 5, note: '专干变动未备案', scoredBy: 'user:admin-430000@430000', unit: { name: '湘潭大学' } });
     expect(Math.abs(Date.parse(set.setInspectionScore.scoredAt) - Date.now())).toBeLessThan(60_000);
     let after = (await inspection(ids.hn, 2019)).data;
     expect(unitNamed(after, '湘潭大学')).toMatchObject({ score: 85, grade: 'EXCELLENT' });
-    await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension: 'ONLINE_SERVICE', score: 0 } });
+    await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension: 'ONLINE_SERVICE', score: 0 } }, await adminHeaders('430000'));
     after = (await inspection(ids.hn, 2019)).data;
     expect(unitNamed(after, '湘潭大学')).toMatchObject({ score: 65, grade: 'PASS' });
     expect(after.notice.excellentCount).toBe(30);
     for (const dimension of ['ORGANISATION', 'ONLINE_SERVICE']) {
-      expect((await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension, score: null } })).setInspectionScore).toBeNull();
+      expect((await gqlData(t, SCORE, { i: { unitId: unit.id, year: 2019, dimension, score: null } }, await adminHeaders('430000'))).setInspectionScore).toBeNull();
     }
     after = (await inspection(ids.hn, 2019)).data;
     expect(unitNamed(after, '湘潭大学')).toMatchObject({ score: 100, grade: 'EXCELLENT' });
@@ -148,7 +149,7 @@ describe('recording and the data', () => {
       [{ unitId: unit.id, year: 2019, dimension: 'ORGANISATION', score: 1, note: 'x'.repeat(2001) }, 'input.note'],
     ];
     for (const [i, field] of cases) {
-      const res = await gql(t, SCORE, { i });
+      const res = await gql(t, SCORE, { i }, await adminHeaders('430000'));
       expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     expect(unitNamed((await inspection(ids.hn, 2019)).data, '湖南大学')).toMatchObject({ score: 100 });
@@ -156,11 +157,11 @@ describe('recording and the data', () => {
 
   it('findings join and leave the notice', async () => {
     const unit = unitNamed((await inspection(ids.hn, 2019)).data, '中南大学').unit;
-    expect(await gqlData(t, FINDING, { i: { unitId: unit.id, year: 2019, problem: 'WEBSITE_VULNERABILITY', note: '后台弱口令' } })).toEqual({ setInspectionFinding: true });
+    expect(await gqlData(t, FINDING, { i: { unitId: unit.id, year: 2019, problem: 'WEBSITE_VULNERABILITY', note: '后台弱口令' } }, await adminHeaders('430000'))).toEqual({ setInspectionFinding: true });
     let i = (await inspection(ids.hn, 2019)).data;
     expect(problemUnits(i, 'WEBSITE_VULNERABILITY')).toEqual(sorted([...VULNERABLE, '中南大学']));
-    expect(unitNamed(i, '中南大学').findings).toEqual([expect.objectContaining({ problem: 'WEBSITE_VULNERABILITY', source: 'MANUAL', foundBy: 'anonymous' })]);
-    await gqlData(t, FINDING, { i: { unitId: unit.id, year: 2019, problem: 'WEBSITE_VULNERABILITY', present: false } });
+    expect(unitNamed(i, '中南大学').findings).toEqual([expect.objectContaining({ problem: 'WEBSITE_VULNERABILITY', source: 'MANUAL', foundBy: 'user:admin-430000@430000' })]);
+    await gqlData(t, FINDING, { i: { unitId: unit.id, year: 2019, problem: 'WEBSITE_VULNERABILITY', present: false } }, await adminHeaders('430000'));
     i = (await inspection(ids.hn, 2019)).data;
     expect(problemUnits(i, 'WEBSITE_VULNERABILITY')).toEqual(sorted(VULNERABLE));
   });
@@ -168,8 +169,8 @@ describe('recording and the data', () => {
   it('computed checks follow the data: designating a department and an officer clears those problems', async () => {
     const unit = unitNamed((await inspection(ids.hn, 2019)).data, '湖南民族职业学院');
     expect(unit.score).toBe(10 + 20 + 20 + 0);
-    await gqlData(t, `mutation($u: ID!) { setResponsibleDepartment(unitId: $u, department: "办公室", designatedAt: "2019-05-01") { responsibleDepartment } }`, { u: unit.unit.id });
-    await gqlData(t, `mutation($u: ID!) { addOfficer(input: { unitId: $u, name: "专干", role: OFFICER }) { id } }`, { u: unit.unit.id });
+    await gqlData(t, `mutation($u: ID!) { setResponsibleDepartment(unitId: $u, department: "办公室", designatedAt: "2019-05-01") { responsibleDepartment } }`, { u: unit.unit.id }, await adminHeaders('430000'));
+    await gqlData(t, `mutation($u: ID!) { addOfficer(input: { unitId: $u, name: "专干", role: OFFICER }) { id } }`, { u: unit.unit.id }, await adminHeaders('430000'));
     const i = (await inspection(ids.hn, 2019)).data;
     expect(problemUnits(i, 'NO_RESPONSIBLE_DEPARTMENT')).not.toContain('湖南民族职业学院');
     expect(problemUnits(i, 'NO_OFFICER')).not.toContain('湖南民族职业学院');
@@ -189,8 +190,8 @@ describe('schemes per tenant', () => {
       excellentThreshold: 90,
       passThreshold: 50,
     };
-    const set = (await gqlData(t, SET, { t: '420000', i: input })).setInspectionScheme;
-    expect(set).toMatchObject({ tenant: '420000', total: 100, isDefault: false, updatedBy: 'anonymous', excellentThreshold: 90 });
+    const set = (await gqlData(t, SET, { t: '420000', i: input }, await adminHeaders('420000'))).setInspectionScheme;
+    expect(set).toMatchObject({ tenant: '420000', total: 100, isDefault: false, updatedBy: 'user:admin-420000@420000', excellentThreshold: 90 });
     const xg = (await inspection(ids.xg, 2024)).data;
     expect(xg.units.length).toBeGreaterThanOrEqual(7); // its 7 counties and its city-run schools
     expect(xg.scheme.dimensions.map((d: any) => d.code)).toEqual(['INTERACTION', 'ORGANISATION']);
@@ -211,7 +212,7 @@ describe('schemes per tenant', () => {
       ['110000', { dimensions: [dim('A', 100)] }, 'tenant'],
     ];
     for (const [tenant, i, field] of cases) {
-      const res = await gql(t, SET, { t: tenant, i });
+      const res = await gql(t, SET, { t: tenant, i }, await adminHeadersFor(tenant));
       expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     const scheme = await gqlData(t, `{ inspectionScheme(tenant: "420000") { dimensions { code } } }`);

@@ -1,4 +1,4 @@
-import { gql, gqlData, startTestApp, TestApp } from '../support/app';
+import { adminHeaders, gql, gqlData, startTestApp, TestApp } from '../support/app';
 
 /**
  * Annual reports generated from the demo data, compared with the figures the seed reports
@@ -9,7 +9,8 @@ let t: TestApp;
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.2, demo: true });
+  // Reports are public: read as the public; the texts are written by ADMINs of the unit's province.
+  t = await startTestApp({ seedScale: 0.2, demo: true, as: null });
   const data = await gqlData(t, '{ hn: unit(code: "430000") { id } sx: unit(code: "140000") { id } xg: unit(code: "420900") { id } cs: unit(code: "430100") { id } }');
   Object.assign(ids, { hn: data.hn.id, sx: data.sx.id, xg: data.xg.id, cs: data.cs.id });
 }, 600_000);
@@ -203,7 +204,7 @@ describe('rendered for people', () => {
 
   it('free text is escaped in both renderings', async () => {
     const evil = '<script>alert(1)</script> | # *bold* [x](javascript:alert(1))';
-    await gqlData(t, `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year } }`, { i: { unitId: ids.cs, year: 2016, problems: `# 标题\n${evil}` } });
+    await gqlData(t, `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year } }`, { i: { unitId: ids.cs, year: 2016, problems: `# 标题\n${evil}` } }, await adminHeaders('430000'));
     const html = await (await fetch(`${t.base}/reports/430100/2016.html`)).text();
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
@@ -249,7 +250,7 @@ describe('rendered for people', () => {
     const conn = t.app.db.orm.em.fork().getConnection();
     const [school] = await conn.execute(`select id from org_unit where tenant_id = 420000 and code = '4143010530'`);
     await expect(conn.execute(`insert into report_text (tenant_id, unit_id, year, updated_by) values (430000, '${school.id}', 2019, 'x')`)).rejects.toThrow(/not a unit of tenant/);
-    await gqlData(t, `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year } }`, { i: { unitId: school.id, year: 2019, problems: '无' } });
+    await gqlData(t, `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year } }`, { i: { unitId: school.id, year: 2019, problems: '无' } }, await adminHeaders('420000'));
     await expect(conn.execute(`delete from org_unit where tenant_id = 420000 and id = '${school.id}'`)).rejects.toThrow(/still owns report texts/);
   });
 });
@@ -258,9 +259,9 @@ describe('free text, editable', () => {
   const SAVE = `mutation($i: SaveReportTextInput!) { saveReportText(input: $i) { year problems improvements publishedOn updatedBy updatedAt } }`;
 
   it('writes, keeps the fields left out, records who wrote it', async () => {
-    const first = await gqlData(t, SAVE, { i: { unitId: ids.cs, year: 2020, problems: '问题一', improvements: '措施一' } });
-    expect(first.saveReportText).toMatchObject({ year: 2020, problems: '问题一', improvements: '措施一', publishedOn: null, updatedBy: 'anonymous' });
-    const second = await gqlData(t, SAVE, { i: { unitId: ids.cs, year: 2020, improvements: '措施二', publishedOn: '2021-03-01' } });
+    const first = await gqlData(t, SAVE, { i: { unitId: ids.cs, year: 2020, problems: '问题一', improvements: '措施一' } }, await adminHeaders('430000'));
+    expect(first.saveReportText).toMatchObject({ year: 2020, problems: '问题一', improvements: '措施一', publishedOn: null, updatedBy: 'user:admin-430000@430000' });
+    const second = await gqlData(t, SAVE, { i: { unitId: ids.cs, year: 2020, improvements: '措施二', publishedOn: '2021-03-01' } }, await adminHeaders('430000'));
     expect(second.saveReportText).toMatchObject({ problems: '问题一', improvements: '措施二', publishedOn: '2021-03-01' });
     const { report: r } = await report(ids.cs, 2020);
     expect(r.text).toMatchObject({ problems: '问题一', improvements: '措施二', publishedOn: '2021-03-01' });
@@ -277,7 +278,7 @@ describe('free text, editable', () => {
       [{ unitId: ids.cs, year: 2020, publishedOn: '2999-01-01' }, 'input.publishedOn'],
     ];
     for (const [i, field] of cases) {
-      const res = await gql(t, SAVE, { i });
+      const res = await gql(t, SAVE, { i }, await adminHeaders('430000'));
       expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     }
     const { report: r } = await report(ids.cs, 2020);

@@ -14,7 +14,7 @@ let t: TestApp;
 let schools: UnitRef[];
 let county: UnitRef;
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.1, env: { DB_POOL_SIZE: '12' } });
+  t = await startTestApp({ seedScale: 0.1, as: { tenant: '420000', roles: ['ADMIN'] }, env: { DB_POOL_SIZE: '12' } });
   const all = await unitsOf(t, '420000');
   county = all.find((u) => u.level === 'COUNTY')!;
   const data = await gqlData(t, `{ unit(id: "${county.id}") { children(level: SCHOOL) { id code level } } }`);

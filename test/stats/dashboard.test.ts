@@ -16,7 +16,7 @@ async function ingestEvents(rows: Record<string, unknown>[], key: string) {
 const ev = (unit: string, kind: string, receivedAt: string, extra: Record<string, unknown> = {}) => ({ unitCode: u[unit].code, kind, channel: 'PORTAL', subject: kind, receivedAt, ...extra });
 
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.05 });
+  t = await startTestApp({ seedScale: 0.05, as: { tenant: '420000', roles: ['ADMIN'] } });
   const data = await gqlData(t, '{ hb: unit(code: "420000") { id code } xg: unit(code: "420900") { id code children(level: COUNTY) { id code children(level: SCHOOL) { id code } } } }');
   u.hb = data.hb;
   u.xg = { id: data.xg.id, code: data.xg.code };

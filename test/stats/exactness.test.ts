@@ -14,7 +14,7 @@ const TENANT = '420000';
 let t: TestApp;
 let units: UnitRef[];
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.1 });
+  t = await startTestApp({ seedScale: 0.1, as: { tenant: '420000', roles: ['ADMIN'] } });
   units = await unitsOf(t, TENANT);
 }, 120_000);
 afterAll(async () => t?.close());

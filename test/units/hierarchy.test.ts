@@ -9,7 +9,7 @@ const HUNAN_CITIES: [string, string][] = [
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.2 });
+  t = await startTestApp({ seedScale: 0.2, as: null });
 });
 afterAll(async () => t?.close());
 

@@ -2,7 +2,7 @@ import { gql, startTestApp, TestApp } from '../support/app';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.2 });
+  t = await startTestApp({ seedScale: 0.2, as: null });
 });
 afterAll(async () => t?.close());
 

@@ -61,7 +61,7 @@ function uniqueViolation(err: unknown): boolean {
 
 /**
  * All SQL over disclosure_application and disclosure_dispute. Every read joins the owning unit
- * and applies `Scope.restrictUnits` to it, so a scoped caller never sees another subtree's rows.
+ * and applies `Scope.restrictRows` to it (private rows), so a caller never sees another subtree's rows.
  */
 export class ApplicationRepository {
   constructor(
@@ -78,7 +78,7 @@ export class ApplicationRepository {
     const qb = this.knex()
       .from({ [alias]: table })
       .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', `${alias}.tenant_id`).andOn('u.id', `${alias}.unit_id`));
-    return this.scope.restrictUnits(qb, 'u');
+    return this.scope.restrictRows(qb, 'u', 'private');
   }
 
   private restrictUnit(qb: Knex.QueryBuilder, alias: string, r: UnitRestriction): void {

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, Float, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionResult } from '../../pagination';
@@ -48,26 +49,31 @@ export class DisclosureApplicationResolver {
     return ApplicationService.applications(ctx, filter, first, after);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureApplication, { description: 'Records a received application; its deadline is 20 working days of the tenant calendar.' })
   createDisclosureApplication(@Ctx() ctx: RequestContext, @Args() { input }: CreateDisclosureApplicationArgs): Promise<DisclosureApplication> {
     return ApplicationService.create(ctx, input);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureApplication, { description: 'Extends the deadline once by 20 working days, before the original deadline.' })
   extendDisclosureApplication(@Ctx() ctx: RequestContext, @Args() { id, reason, at }: ExtendDisclosureApplicationArgs): Promise<DisclosureApplication> {
     return ApplicationService.extend(ctx, id, reason, at);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureApplication, { description: 'Decides an open application. REFUSED needs a legal ground.' })
   decideDisclosureApplication(@Ctx() ctx: RequestContext, @Args() { id, input }: DecideDisclosureApplicationArgs): Promise<DisclosureApplication> {
     return ApplicationService.decide(ctx, id, input);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureApplication, { description: 'Marks an open application withdrawn by the applicant.' })
   withdrawDisclosureApplication(@Ctx() ctx: RequestContext, @Args() { id, at }: WithdrawDisclosureApplicationArgs): Promise<DisclosureApplication> {
     return ApplicationService.withdraw(ctx, id, at);
   }
 
+  @Allow('applications:write')
   @Mutation(() => Boolean, { description: 'Deletes an application entered by mistake (refused while a dispute refers to it).' })
   deleteDisclosureApplication(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return ApplicationService.delete(ctx, id);
@@ -111,11 +117,13 @@ export class DisclosureDisputeResolver {
     return ApplicationService.disputes(ctx, filter, first, after);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureDispute, { description: 'Records a reconsideration (行政复议) or lawsuit (行政诉讼) about a unit’s disclosure.' })
   fileDisclosureDispute(@Ctx() ctx: RequestContext, @Args() { input }: FileDisclosureDisputeArgs): Promise<DisclosureDispute> {
     return ApplicationService.fileDispute(ctx, input);
   }
 
+  @Allow('applications:write')
   @Mutation(() => DisclosureDispute, { description: 'Concludes a pending reconsideration or lawsuit with its result.' })
   concludeDisclosureDispute(@Ctx() ctx: RequestContext, @Args() { id, outcome, concludedAt }: ConcludeDisclosureDisputeArgs): Promise<DisclosureDispute> {
     return ApplicationService.concludeDispute(ctx, id, outcome, concludedAt);

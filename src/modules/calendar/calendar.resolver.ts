@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Ctx, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
@@ -49,6 +50,7 @@ export class CalendarResolver {
     return calendar.deadline(receivedAt, workingDays);
   }
 
+  @Allow('tenant:settings')
   @Mutation(() => CalendarDay, { description: 'Sets (or replaces) one exception in a tenant’s calendar, e.g. a provincial holiday.' })
   async setCalendarDay(
     @Ctx() ctx: RequestContext,

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { ConnectionResult } from '../../pagination';
@@ -39,26 +40,31 @@ export class CentreResolver {
     return CentreService.checks(ctx, centre, first);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => Centre, { description: 'Opens a centre, station or point at a unit.' })
   createCentre(@Ctx() ctx: RequestContext, @Args() { input }: CreateCentreArgs): Promise<Centre> {
     return CentreService.create(ctx, input);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => Centre, { description: 'Changes a centre. Unknown id: NOT_FOUND.' })
   updateCentre(@Ctx() ctx: RequestContext, @Args() { id, input }: UpdateCentreArgs): Promise<Centre> {
     return CentreService.update(ctx, id, input);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => Centre, { description: 'Marks a centre CLOSED (it stays, with its history). Unknown id: NOT_FOUND.' })
   closeCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Centre> {
     return CentreService.close(ctx, id);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => Boolean, { description: 'Deletes a centre entered by mistake, with its check history. false when there was no such centre.' })
   deleteCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
     return CentreService.delete(ctx, id);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => CentreCheckReport, {
     description: 'Reports one reachability check. It joins the history; it becomes the latest only if newer than the stored one.',
   })
@@ -66,6 +72,7 @@ export class CentreResolver {
     return CentreService.reportCheck(ctx, input);
   }
 
+  @Allow('centres:manage')
   @Mutation(() => CentreChecksReport, {
     description: `Reports up to ${MAX_CHECKS_PER_REPORT} checks of one tenant's centres. Rows are validated one by one; if any is bad, every error is answered by row index and nothing is written. A centre's instant already recorded is not written twice, so a retried batch is harmless.`,
   })

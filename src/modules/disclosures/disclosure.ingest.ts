@@ -1,3 +1,4 @@
+import type { Scope } from '../../scope';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
@@ -32,16 +33,18 @@ interface Prepared {
  * Checks every row (one statement for the units, one for the taxonomy) and answers the rows ready
  * to insert, or every problem found. Runs inside the ingest transaction `tx`.
  */
-async function prepare(tx: EntityManager, tenantId: number, tenantCode: string, rows: DisclosureIngestRow[]): Promise<{ ok: Prepared[]; errors: IngestRowError[] }> {
+async function prepare(tx: EntityManager, scope: Scope, tenantId: number, tenantCode: string, rows: DisclosureIngestRow[]): Promise<{ ok: Prepared[]; errors: IngestRowError[] }> {
   const errors: IngestRowError[] = [];
   const err = (index: number, field: string, message: string) => errors.push({ index, field, message });
 
   const codes = [...new Set(rows.map((r) => r.unitCode).filter((c): c is string => typeof c === 'string' && c.length > 0 && c.length <= 20))];
   const ids = [...new Set(rows.map((r) => r.unitId).filter((id): id is string => typeof id === 'string' && UUID_RE.test(id)))];
+  // Only the units the request may write to (its scope): others are reported as unknown.
+  const visible = scope.unitsSql('u');
   const units: { id: string; code: string }[] =
     codes.length || ids.length
-      ? await tx.execute(`select id, code from org_unit where tenant_id = ? and (code in (select jsonb_array_elements_text(?::jsonb)) or id in (select jsonb_array_elements_text(?::jsonb)::uuid))`,
-          [tenantId, JSON.stringify(codes), JSON.stringify(ids)],
+      ? await tx.execute(`select id, code from org_unit u where tenant_id = ? and (code in (select jsonb_array_elements_text(?::jsonb)) or id in (select jsonb_array_elements_text(?::jsonb)::uuid)) and ${visible.sql}`,
+          [tenantId, JSON.stringify(codes), JSON.stringify(ids), ...visible.bindings],
         )
       : [];
   const unitByCode = new Map(units.map((u) => [u.code, u.id]));
@@ -135,7 +138,7 @@ export async function ingestDisclosures(ctx: RequestContext, tenant: string, ide
     ctx.em,
     { tenantId, operation: 'ingestDisclosures', key: idempotencyKey, payload: rows },
     async (tx) => {
-      const { ok, errors } = await prepare(tx, tenantId, tenant, rows);
+      const { ok, errors } = await prepare(tx, ctx.scope, tenantId, tenant, rows);
       if (errors.length) {
         const e = errors[0];
         throw new BadInputError(

@@ -89,7 +89,7 @@ function mapCategory(row: Record<string, any>): DisclosureCategory {
 
 /**
  * All SQL over the disclosure tables. Items belong to units: every item query joins the owning
- * unit and applies `Scope.restrictUnits` to it. Methods taking many keys answer in one statement
+ * unit and applies `Scope.restrictRows` to it (PUBLISHED items are public, others private). Methods taking many keys answer in one statement
  * (the batch functions behind the DataLoaders).
  */
 export class DisclosureRepository {
@@ -111,7 +111,7 @@ export class DisclosureRepository {
     const qb = this.knex()
       .from({ i: 'disclosure_item' })
       .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'));
-    return this.scope.restrictUnits(qb, 'u');
+    return this.scope.restrictRows(qb, 'u', 'item', 'i');
   }
 
   async categoriesOf(tenantId: number): Promise<DisclosureCategory[]> {
@@ -156,7 +156,7 @@ export class DisclosureRepository {
       .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'))
       .where('i.id', id)
       .forUpdate('i');
-    this.scope.restrictUnits(qb, 'u');
+    this.scope.restrictRows(qb, 'u', 'item', 'i');
     const [row] = await tx.execute(qb);
     return row ? mapItem(row) : null;
   }
@@ -168,15 +168,18 @@ export class DisclosureRepository {
     const qb = this.knex()
       .select(REVIEW_COLUMNS.map((c) => `r.${c}`))
       .from({ r: 'disclosure_review' })
+      .join({ i: 'disclosure_item' }, (j) => j.on('i.tenant_id', 'r.tenant_id').andOn('i.id', 'r.item_id'))
+      .join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', 'i.tenant_id').andOn('u.id', 'i.unit_id'))
       .whereIn('r.item_id', valid)
       .orderBy([{ column: 'r.item_id' }, { column: 'r.at' }, { column: 'r.id' }]);
-    if (this.scope.tenantId !== null) qb.where('r.tenant_id', this.scope.tenantId);
+    // Review records name reviewers and carry their notes: staff of the item's subtree only.
+    this.scope.restrictRows(qb, 'u', 'private');
     return (await this.em.execute(qb)).map(mapReview);
   }
 
   private filtered(f: ItemListFilter): Knex.QueryBuilder {
     const knex = this.knex();
-    const qb = joinOwnerUnit(knex, this.scope, knex.from({ i: 'disclosure_item' }), 'i', f);
+    const qb = joinOwnerUnit(knex, this.scope, knex.from({ i: 'disclosure_item' }), 'i', f, 'item');
     if (f.status) qb.where('i.status', f.status);
     if (f.categoryCode) qb.where('i.category_code', f.categoryCode);
     if (f.channel) qb.whereRaw('i.channels @> array[?]::text[]', [f.channel]);
@@ -224,7 +227,7 @@ export class DisclosureRepository {
     if (subtree) inner.whereRaw(inSubtreeSql('u', 'r'));
     else inner.whereRaw('i.unit_id = r.id');
     if (status) inner.where('i.status', status);
-    return this.scope.restrictUnits(inner, 'u');
+    return this.scope.restrictRows(inner, 'u', 'item', 'i');
   }
 
   /**

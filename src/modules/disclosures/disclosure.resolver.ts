@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
@@ -28,6 +29,7 @@ export class DisclosureResolver {
     return DisclosureService.categories(ctx, tenant);
   }
 
+  @Allow('tenant:settings')
   @Mutation(() => DisclosureCategory, { description: 'Creates a category of a tenant’s taxonomy, or replaces its name, order and active flag.' })
   upsertDisclosureCategory(@Ctx() ctx: RequestContext, @Args() { tenant, input }: UpsertDisclosureCategoryArgs): Promise<DisclosureCategory> {
     return DisclosureService.upsertCategory(ctx, tenant, input);
@@ -43,26 +45,31 @@ export class DisclosureResolver {
     return DisclosureService.items(ctx, filter, order, first, after);
   }
 
+  @Allow('items:edit')
   @Mutation(() => DisclosureItem, { description: 'Creates an item as DRAFT.' })
   createDisclosureItem(@Ctx() ctx: RequestContext, @Args() { input }: CreateDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.create(ctx, input);
   }
 
+  @Allow('items:edit')
   @Mutation(() => DisclosureItem, { description: 'Changes a DRAFT item.' })
   updateDisclosureItem(@Ctx() ctx: RequestContext, @Args() { id, input }: UpdateDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.update(ctx, id, input);
   }
 
+  @Allow('items:edit')
   @Mutation(() => DisclosureItem, { description: 'DRAFT → IN_REVIEW.' })
   submitDisclosureItem(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reviewer') reviewer: string): Promise<DisclosureItem> {
     return DisclosureService.submit(ctx, id, reviewer);
   }
 
+  @Allow('items:review')
   @Mutation(() => DisclosureItem, { description: 'Records a review of an IN_REVIEW item; REJECTED sends it back to DRAFT.' })
   reviewDisclosureItem(@Ctx() ctx: RequestContext, @Args() { id, input }: ReviewDisclosureItemArgs): Promise<DisclosureItem> {
     return DisclosureService.review(ctx, id, input);
   }
 
+  @Allow('items:review')
   @Mutation(() => DisclosureItem, { description: 'IN_REVIEW → PUBLISHED, only with an approving review since the last submit.' })
   publishDisclosureItem(
     @Ctx() ctx: RequestContext,
@@ -73,16 +80,19 @@ export class DisclosureResolver {
     return DisclosureService.publish(ctx, id, reviewer, publishedAt);
   }
 
+  @Allow('items:review')
   @Mutation(() => DisclosureItem, { description: 'PUBLISHED → WITHDRAWN.' })
   withdrawDisclosureItem(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reviewer') reviewer: string, @Arg('note') note: string): Promise<DisclosureItem> {
     return DisclosureService.withdraw(ctx, id, reviewer, note);
   }
 
+  @Allow('items:edit')
   @Mutation(() => ID, { description: 'Deletes an item that is not PUBLISHED (withdraw first), with its workflow records; answers its id.' })
   deleteDisclosureItem(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<string> {
     return DisclosureService.delete(ctx, id);
   }
 
+  @Allow('items:edit')
   @Mutation(() => DisclosureIngestResult, {
     description:
       'Bulk ingest (≤ 5,000 rows), idempotent under idempotencyKey. A bad row fails the whole batch: BAD_USER_INPUT with field `rows.<i>.<field>` and extensions.rowErrors; nothing is written and the key stays free.',

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { InspectionService } from './inspection.service';
@@ -18,6 +19,7 @@ export class InspectionResolver {
     return InspectionService.scheme(ctx, tenant);
   }
 
+  @Allow('tenant:settings')
   @Mutation(() => InspectionScheme, { description: 'Replaces a tenant’s inspection scheme (dimensions, weights adding up to 100, thresholds).' })
   setInspectionScheme(
     @Arg('tenant', { description: 'Province code.' }) tenant: string,
@@ -27,11 +29,13 @@ export class InspectionResolver {
     return InspectionService.setScheme(ctx, tenant, input);
   }
 
+  @Allow('inspection:manage')
   @Mutation(() => ManualScore, { nullable: true, description: 'An inspector’s score of one dimension of a unit’s year; it replaces the computed score. A null score removes it (answers null).' })
   setInspectionScore(@Arg('input', () => InspectionScoreInput) input: InspectionScoreInput, @Ctx() ctx: RequestContext): Promise<ManualScore | null> {
     return InspectionService.setScore(ctx, input);
   }
 
+  @Allow('inspection:manage')
   @Mutation(() => Boolean, { description: 'Records (present: true) or removes an inspector’s finding of a named problem; answers `present`.' })
   setInspectionFinding(@Arg('input', () => InspectionFindingInput) input: InspectionFindingInput, @Ctx() ctx: RequestContext): Promise<boolean> {
     return InspectionService.setFinding(ctx, input);

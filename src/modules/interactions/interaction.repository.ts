@@ -41,7 +41,7 @@ export function overdueSql(e: string): string {
 
 /**
  * All SQL over interaction_event and reply_rule. Reads join the owning unit and apply
- * `Scope.restrictUnits` to it, so an event is visible exactly when its unit is.
+ * `Scope.restrictRows` to it: events are private rows (staff of the owning subtree only).
  */
 export class InteractionRepository {
   constructor(
@@ -55,7 +55,7 @@ export class InteractionRepository {
 
   /** Events joined to their owning unit `u`, restricted to the scope (and to a unit or subtree). */
   private base(f: OwnerFilter = {}): Knex.QueryBuilder {
-    return joinOwnerUnit(this.knex(), this.scope, this.knex().from({ e: 'interaction_event' }), 'e', f);
+    return joinOwnerUnit(this.knex(), this.scope, this.knex().from({ e: 'interaction_event' }), 'e', f, 'private');
   }
 
   private map(rows: Record<string, unknown>[]): InteractionEvent[] {

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import type { RequestContext } from '../../context';
@@ -64,11 +65,13 @@ export class InteractionResolver {
     return e.duplicateOfId ? ctx.loaders.interactions.byId.load(e.duplicateOfId) : null;
   }
 
+  @Allow('interactions:write')
   @Mutation(() => InteractionEvent, { description: 'Records an event. Its deadline (dueAt) is computed from the tenant’s reply rule and working-day calendar.' })
   createInteraction(@Ctx() ctx: RequestContext, @Args() { input }: CreateInteractionArgs): Promise<InteractionEvent> {
     return InteractionService.create(ctx, input);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => InteractionEvent, { description: 'Replies to an OPEN event (of a kind that expects replies).' })
   replyInteraction(
     @Ctx() ctx: RequestContext,
@@ -79,11 +82,13 @@ export class InteractionResolver {
     return InteractionService.reply(ctx, id, repliedAt, reply);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => InteractionEvent, { description: 'Marks an OPEN, REPLIED or HELD event invalid (无效), with the reason.' })
   invalidateInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string, @Arg('reason') reason: string): Promise<InteractionEvent> {
     return InteractionService.invalidate(ctx, id, reason);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => InteractionEvent, { description: 'Marks an OPEN, REPLIED or HELD event a duplicate of another event of the same tenant.' })
   markDuplicateInteraction(
     @Ctx() ctx: RequestContext,
@@ -93,16 +98,19 @@ export class InteractionResolver {
     return InteractionService.markDuplicate(ctx, id, duplicateOfId);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => InteractionEvent, { description: 'Reopens a REPLIED, INVALID or DUPLICATE event: back to OPEN (HELD for held kinds); the reply, reason and duplicate link are cleared.' })
   reopenInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<InteractionEvent> {
     return InteractionService.reopen(ctx, id);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => ID, { description: 'Deletes an event (refused while other events are marked as its duplicates). Answers its id.' })
   deleteInteraction(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<string> {
     return InteractionService.delete(ctx, id);
   }
 
+  @Allow('interactions:write')
   @Mutation(() => IngestInteractionsResult, {
     description:
       'Bulk, idempotent ingest of up to 5,000 events of one tenant. All rows are checked first; any bad row fails the whole call (BAD_USER_INPUT, field `rows.<index>.<field>`, every bad row in `extensions.rowErrors`) and nothing is written.',
@@ -124,6 +132,7 @@ export class ReplyRuleResolver {
     return InteractionService.replyRules(ctx, tenant);
   }
 
+  @Allow('tenant:settings')
   @Mutation(() => ReplyRuleView, { description: 'Sets a tenant’s reply deadline for a kind, in working days (null: no deadline). Applies to events created afterwards.' })
   setReplyRule(
     @Ctx() ctx: RequestContext,

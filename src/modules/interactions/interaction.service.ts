@@ -296,8 +296,10 @@ export const InteractionService = {
     const { result, replayed } = await idempotent(ctx.em, { tenantId, operation: 'ingestInteractions', key: idempotencyKey, payload: rows }, async (tx) => {
       // 2. Unit codes, in one statement; external ids already stored, in one statement.
       const codes = [...new Set(rows.map((r) => r.unitCode))];
-      const units: { code: string; id: string }[] = await tx.execute(`select code, id from org_unit where tenant_id = ? and code in (select jsonb_array_elements_text(?::jsonb))`,
-        [tenantId, JSON.stringify(codes)],);
+      // Only the units the request may write to (its scope): others are reported as unknown.
+      const visible = ctx.scope.unitsSql('u');
+      const units: { code: string; id: string }[] = await tx.execute(`select code, id from org_unit u where tenant_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) and ${visible.sql}`,
+        [tenantId, JSON.stringify(codes), ...visible.bindings],);
       const unitByCode = new Map(units.map((u) => [u.code, u.id]));
       rows.forEach((row, index) => {
         if (!unitByCode.has(row.unitCode)) errors.push({ index, field: 'unitCode', message: `no unit with code ${row.unitCode} in tenant ${tenant}` });

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionResult } from '../../pagination';
@@ -32,21 +33,25 @@ export class OfficerResolver {
     return OfficerService.personal(ctx, officer, officer.email);
   }
 
+  @Allow('officers:manage')
   @Mutation(() => Officer, { description: 'Designates a person at a unit.' })
   addOfficer(@Ctx() ctx: RequestContext, @Args() { input }: AddOfficerArgs): Promise<Officer> {
     return OfficerService.add(ctx, input);
   }
 
+  @Allow('officers:manage')
   @Mutation(() => Officer, { description: 'Changes an officer. Unknown id: NOT_FOUND.' })
   updateOfficer(@Ctx() ctx: RequestContext, @Args() { id, input }: UpdateOfficerArgs): Promise<Officer> {
     return OfficerService.update(ctx, id, input);
   }
 
+  @Allow('officers:manage')
   @Mutation(() => Officer, { description: 'Marks an officer as no longer in the role (kept for the record). Unknown id: NOT_FOUND.' })
   deactivateOfficer(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<Officer> {
     return OfficerService.deactivate(ctx, id);
   }
 
+  @Allow('officers:manage')
   @Mutation(() => UnitResponsibility, { description: 'Sets (or replaces) the department a unit made responsible for disclosure and government services.' })
   setResponsibleDepartment(@Ctx() ctx: RequestContext, @Args() args: SetResponsibleDepartmentArgs): Promise<UnitResponsibility> {
     return OfficerService.setResponsibleDepartment(ctx, args);

@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { ReportText } from './report-text.entity';
@@ -14,6 +15,7 @@ export class ReportResolver {
     return ReportService.annualReport(ctx, args.unitId, args.year);
   }
 
+  @Allow('reports:write')
   @Mutation(() => ReportText, { description: 'Writes the free-text sections of a unit’s annual report (and when it was published); records who wrote them.' })
   saveReportText(@Arg('input', () => SaveReportTextInput) input: SaveReportTextInput, @Ctx() ctx: RequestContext): Promise<ReportText> {
     return ReportService.saveText(ctx, input);

@@ -21,7 +21,7 @@ export const RollupAdmin = {
   },
 
   async verify(em: EntityManager, tenantIds?: number[]): Promise<VerifyReport[]> {
-    const repo = new StatsRepository(em, Scope.public());
+    const repo = new StatsRepository(em, Scope.system());
     const out: VerifyReport[] = [];
     for (const tenantId of await this.tenants(em, tenantIds)) {
       const started = Date.now();
@@ -36,7 +36,7 @@ export const RollupAdmin = {
     const out: { tenantId: number; rows: number; ms: number }[] = [];
     for (const tenantId of await this.tenants(em, tenantIds)) {
       const started = Date.now();
-      const rows = await em.transactional((tx) => new StatsRepository(tx as EntityManager, Scope.public()).rebuild(tenantId));
+      const rows = await em.transactional((tx) => new StatsRepository(tx as EntityManager, Scope.system()).rebuild(tenantId));
       out.push({ tenantId, rows, ms: Date.now() - started });
     }
     return out;
@@ -62,7 +62,7 @@ export async function withRollupsRebuiltAfter<T>(tx: EntityManager, tenantIds: n
   } finally {
     await enableRollupTriggers(tx);
   }
-  for (const tenantId of tenantIds) await new StatsRepository(tx, Scope.public()).rebuild(tenantId);
+  for (const tenantId of tenantIds) await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
   return result;
 }
 
@@ -82,7 +82,7 @@ export const enableRollupTriggers = (tx: EntityManager) => rollupTriggers(tx, 'e
  */
 export async function rebuildRollupsBulk(tx: EntityManager, tenantId: number): Promise<number> {
   await tx.execute(`alter table stat_rollup drop constraint stat_rollup_pkey`);
-  const rows = await new StatsRepository(tx, Scope.public()).rebuild(tenantId);
+  const rows = await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
   await tx.execute(`alter table stat_rollup add constraint stat_rollup_pkey primary key (tenant_id, unit_id, scope, grp, grain, bucket, dim)`);
   return rows;
 }

@@ -2,7 +2,7 @@ import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../pagination';
-import { inSubtreeSql, Scope } from '../../scope';
+import { inSubtreeSql, RowClass, Scope } from '../../scope';
 import { shanghaiDate } from '../calendar/working-calendar';
 import { OrgUnit } from './org-unit.entity';
 import { UUID_RE } from './unit.repository';
@@ -76,12 +76,12 @@ export async function ownerFilterOf(
 
 /**
  * Joins the owning unit as `u` to a query over a unit-owned table aliased `alias`, applies the
- * request's scope to it, and the owner filter: one unit, or its whole subtree as a range scan of
+ * request's scope to it (by the table's visibility class), and the owner filter: one unit, or its whole subtree as a range scan of
  * the (tenant_id, path) index. Lists then sort by `u.code` at no extra cost.
  */
-export function joinOwnerUnit(knex: Knex, scope: Scope, qb: Knex.QueryBuilder, alias: string, f: OwnerFilter): Knex.QueryBuilder {
+export function joinOwnerUnit(knex: Knex, scope: Scope, qb: Knex.QueryBuilder, alias: string, f: OwnerFilter, cls: RowClass = 'public'): Knex.QueryBuilder {
   qb.join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', `${alias}.tenant_id`).andOn('u.id', `${alias}.unit_id`));
-  scope.restrictUnits(qb, 'u');
+  scope.restrictRows(qb, 'u', cls, alias);
   if (f.tenantId !== undefined) qb.where(`${alias}.tenant_id`, f.tenantId);
   if (f.unitId && f.subtree) {
     qb.join({ a: 'org_unit' }, (j) => j.on(knex.raw(inSubtreeSql('u', 'a'))).andOnVal('a.id', '=', f.unitId!));

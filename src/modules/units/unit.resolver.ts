@@ -1,3 +1,4 @@
+import { Allow } from '../../auth/allow';
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionResult } from '../../pagination';
@@ -26,6 +27,7 @@ export class UnitResolver {
     return UnitService.units(ctx, filter, first, after);
   }
 
+  @Allow('units:manage')
   @Mutation(() => OrgUnit, {
     description:
       'Moves a unit and its subtree under another parent of the same tenant (a re-drawn division). Paths and every rolled-up figure follow in the same transaction.',
