@@ -8,6 +8,8 @@ import { Migration20261122050000_applications } from './Migration20261122050000_
 import { Migration20261122060000_unit_owned_integrity } from './Migration20261122060000_unit_owned_integrity';
 import { Migration20261122020000_centres_officers } from './Migration20261122020000_centres_officers';
 import { Migration20261122070000_rollups } from './Migration20261122070000_rollups';
+import { Migration20261122075000_set_based_integrity } from './Migration20261122075000_set_based_integrity';
+import { Migration20261122090000_reports_inspection } from './Migration20261122090000_reports_inspection';
 import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
 import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
 
@@ -22,6 +24,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122050000_applications', class: Migration20261122050000_applications },
   { name: 'Migration20261122060000_unit_owned_integrity', class: Migration20261122060000_unit_owned_integrity },
   { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
+  { name: 'Migration20261122075000_set_based_integrity', class: Migration20261122075000_set_based_integrity },
   { name: 'Migration20261122080000_rollup_rebuild_fast', class: Migration20261122080000_rollup_rebuild_fast },
   { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
+  { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
 ];

@@ -22,6 +22,9 @@ import { OfficerRepository } from './modules/officers/officer.repository';
 import { createOfficerLoaders, OfficerLoaders } from './modules/officers/officer.loaders';
 import { StatsRepository } from './modules/stats/stats.repository';
 import { createStatsLoaders, StatsLoaders } from './modules/stats/stats.loaders';
+import { ReportRepository } from './modules/reports/report.repository';
+import { createReportLoaders, ReportLoaders } from './modules/reports/report.loaders';
+import { InspectionRepository } from './modules/inspection/inspection.repository';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -37,6 +40,13 @@ export class RequestContext {
   readonly centres: CentreRepository;
   readonly officers: OfficerRepository;
   readonly stats: StatsRepository;
+  readonly reports: ReportRepository;
+  readonly inspection: InspectionRepository;
+  /**
+   * Who is asking, as recorded on what they write (report texts, inspection scores): 'anonymous'
+   * until authentication sets it from the caller's credentials.
+   */
+  readonly actor: string;
   /** The request's clock: every "overdue now" of one response is judged at the same instant. */
   readonly now = new Date();
   readonly loaders: {
@@ -48,6 +58,7 @@ export class RequestContext {
     centres: CentreLoaders;
     officers: OfficerLoaders;
     stats: StatsLoaders;
+    reports: ReportLoaders;
   };
   private tenantList: Promise<Tenant[]> | null = null;
   private readonly tenantRepo: TenantRepository;
@@ -59,8 +70,10 @@ export class RequestContext {
     readonly logger: Logger,
     readonly sql: SqlTally,
     requestId?: string,
+    actor = 'anonymous',
   ) {
     this.requestId = requestId ?? randomUUID();
+    this.actor = actor;
     this.units = new UnitRepository(em, scope);
     this.tenantRepo = new TenantRepository(em, scope);
     this.interactions = new InteractionRepository(em, scope);
@@ -69,6 +82,8 @@ export class RequestContext {
     this.centres = new CentreRepository(em, scope);
     this.officers = new OfficerRepository(em, scope);
     this.stats = new StatsRepository(em, scope);
+    this.reports = new ReportRepository(em, scope);
+    this.inspection = new InspectionRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units),
       calendar: createCalendarLoader(em),
@@ -78,6 +93,7 @@ export class RequestContext {
       centres: createCentreLoaders(this.centres),
       officers: createOfficerLoaders(this.officers),
       stats: createStatsLoaders(this.stats, this.now),
+      reports: createReportLoaders(this.reports),
     };
   }
 
@@ -111,6 +127,6 @@ export class RequestContext {
   }
 }
 
-export function createContext(orm: MikroORM, config: AppConfig, logger: Logger, sql: SqlTally, scope = Scope.public(), requestId?: string): RequestContext {
-  return new RequestContext(orm.em.fork({ useContext: false }) as EntityManager, scope, config, logger, sql, requestId);
+export function createContext(orm: MikroORM, config: AppConfig, logger: Logger, sql: SqlTally, scope = Scope.public(), requestId?: string, actor?: string): RequestContext {
+  return new RequestContext(orm.em.fork({ useContext: false }) as EntityManager, scope, config, logger, sql, requestId, actor);
 }

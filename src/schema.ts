@@ -10,9 +10,11 @@ import { DisclosureResolver, UnitDisclosureResolver } from './modules/disclosure
 import { CentreResolver, UnitCentresResolver } from './modules/centres/centre.resolver';
 import { OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver } from './modules/officers/officer.resolver';
 import { StatsResolver, UnitStatsFieldResolver } from './modules/stats/stats.resolver';
+import { ReportResolver } from './modules/reports/report.resolver';
+import { InspectionResolver } from './modules/inspection/inspection.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 

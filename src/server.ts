@@ -14,6 +14,7 @@ import { createContext, RequestContext } from './context';
 import { createErrorFormatter } from './errors';
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
+import { restRoutes } from './rest';
 
 export interface RunningServer {
   url: string;
@@ -40,7 +41,25 @@ async function pingDatabase(db: Database, timeoutMs: number): Promise<boolean> {
   }
 }
 
-/** Builds the HTTP server (express 5: /health, /graphql) and starts listening. */
+/** Creates the RequestContext of an HTTP request (after `sqlTally` ran). */
+export type ContextFactory = (req: express.Request, res: express.Response) => Promise<RequestContext>;
+
+/**
+ * The one way an HTTP request gets its RequestContext: /graphql and the REST routes (reports,
+ * CSV exports) both call it, so whatever decides the caller's scope and identity applies to both.
+ */
+export function contextFactory(db: Database, config: AppConfig, logger: Logger): ContextFactory {
+  return async (req, res) => createContext(db.orm, config, logger, res.locals.sqlTally as SqlTally, undefined, String(req.id ?? ''));
+}
+
+/** Runs the rest of the request inside its own SQL tally: every statement it causes is counted there. */
+function sqlTally(_req: express.Request, res: express.Response, next: express.NextFunction): void {
+  const tally: SqlTally = { statements: 0 };
+  res.locals.sqlTally = tally;
+  withSqlTally(tally, next);
+}
+
+/** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
 export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
@@ -90,23 +109,18 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     });
   });
 
+  const contextOf = contextFactory(db, config, logger);
   app.use(
     '/graphql',
     express.json({ limit: '20mb' }),
-    // Each request runs inside its own SQL tally: every statement it causes is counted there.
-    (req, res, next) => {
-      const tally: SqlTally = { statements: 0 };
-      res.locals.sqlTally = tally;
-      withSqlTally(tally, next);
-    },
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(db.orm, config, logger, res.locals.sqlTally as SqlTally, undefined, String(req.id ?? '')),
-    }),
+    sqlTally,
+    expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
+  app.use(sqlTally, restRoutes(contextOf, logger, development));
+
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health' });
+    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
   });
 
   await new Promise<void>((resolve, reject) => {

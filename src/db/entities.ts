@@ -11,6 +11,8 @@ import { DisclosureApplication } from '../modules/applications/disclosure-applic
 import { DisclosureDispute } from '../modules/applications/disclosure-dispute.entity';
 import { Centre, CentreCheck } from '../modules/centres/centre.entity';
 import { Officer, UnitResponsibility } from '../modules/officers/officer.entity';
+import { ReportText } from '../modules/reports/report-text.entity';
+import { InspectionFindingRow, InspectionSchemeRow, InspectionScoreRow } from '../modules/inspection/inspection.entity';
 
 /** Every entity, in one list: the ORM, the migrations and the schema-drift test read this. */
-export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview, DisclosureApplication, DisclosureDispute, Centre, CentreCheck, UnitResponsibility, Officer];
+export const ENTITIES = [Tenant, OrgUnit, CalendarDay, IngestRequest, ReplyRule, InteractionEvent, DisclosureCategory, DisclosureItem, DisclosureReview, DisclosureApplication, DisclosureDispute, Centre, CentreCheck, UnitResponsibility, Officer, ReportText, InspectionSchemeRow, InspectionScoreRow, InspectionFindingRow];

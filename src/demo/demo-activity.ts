@@ -2,6 +2,7 @@ import { withRollupsRebuiltAfter } from '../modules/stats/rollup.admin';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkingCalendar, addDays } from '../modules/calendar/working-calendar';
 import { nationalExceptions } from '../modules/calendar/calendar.seed';
+import { seedDemoInspection } from './demo-inspection';
 
 /**
  * Deterministic demo activity on the reference units. The figures the seed reports published are
@@ -246,6 +247,7 @@ export async function seedDemoActivity(em: EntityManager): Promise<DemoResult> {
       for (const s of DEMO_ITEMS) await insertItems(tx, s);
       for (const s of DEMO_APPLICATIONS) await insertApplications(tx, s);
       await seedDemoCentresAndOfficers(tx);
+      await seedDemoInspection(tx as EntityManager);
     });
     return true;
   });

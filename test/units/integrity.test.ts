@@ -89,6 +89,37 @@ describe('the database keeps the hierarchy sound whoever writes', () => {
     expect(row.id).toBeDefined();
   });
 
+  it('checks the unit rule once per statement: one foreign row in a bulk insert or update writes nothing', async () => {
+    const shanxi = await unit('140100', 140000);
+    const hunan = await unit('430100');
+    const count = async () => (await sql(`select count(*)::int as n from interaction_event where tenant_id = 430000 and subject = 'bulk'`))[0].n;
+    const before = await count();
+    // 1,000 good rows and, last, one whose unit is in another tenant.
+    await expect(
+      sql(
+        `insert into interaction_event (tenant_id, id, unit_id, kind, channel, subject, received_at, status)
+         select 430000, gen_random_uuid(), case when i = 1000 then cast(? as uuid) else cast(? as uuid) end, 'MAILBOX', 'PORTAL', 'bulk', now(), 'OPEN'
+           from generate_series(0, 1000) as i`,
+        [shanxi.id, hunan.id],
+      ),
+    ).rejects.toThrow(new RegExp(`interaction_event row: unit ${shanxi.id} is not a unit of tenant 430000`));
+    expect(await count()).toBe(before);
+    await sql(
+      `insert into interaction_event (tenant_id, id, unit_id, kind, channel, subject, received_at, status)
+       select 430000, gen_random_uuid(), ?, 'MAILBOX', 'PORTAL', 'bulk', now(), 'OPEN' from generate_series(1, 3)`,
+      [hunan.id],
+    );
+    expect(await count()).toBe(before + 3);
+    // Moving the rows to a unit of another tenant is refused as a whole; other updates pass.
+    await expect(sql(`update interaction_event set unit_id = ? where tenant_id = 430000 and subject = 'bulk'`, [shanxi.id])).rejects.toThrow(/not a unit of tenant 430000/);
+    expect((await sql(`select count(*)::int as n from interaction_event where tenant_id = 430000 and subject = 'bulk' and unit_id = ?`, [hunan.id]))[0].n).toBe(before + 3);
+    await sql(`update interaction_event set channel = 'MAILBOX_WEB' where tenant_id = 430000 and subject = 'bulk'`);
+    // A centre check must name a centre of its own tenant.
+    await expect(
+      sql(`insert into centre_check (tenant_id, id, centre_id, checked_at, ok) values (430000, gen_random_uuid(), gen_random_uuid(), now(), true)`),
+    ).rejects.toThrow(/is not a centre of tenant 430000/);
+  });
+
   it('seeds idempotently: a second run inserts nothing and changes nothing', async () => {
     const snapshot = async () => (await sql(`select md5(string_agg(tenant_id || code || name || level || kind || path, ',' order by tenant_id, code)) as h, count(*)::int as n from org_unit`))[0];
     const before = await snapshot();
