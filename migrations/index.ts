@@ -26,6 +26,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122070000_rollups', class: Migration20261122070000_rollups },
   { name: 'Migration20261122075000_set_based_integrity', class: Migration20261122075000_set_based_integrity },
   { name: 'Migration20261122080000_rollup_rebuild_fast', class: Migration20261122080000_rollup_rebuild_fast },
-  { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
   { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
+  { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
 ];
