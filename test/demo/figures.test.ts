@@ -24,8 +24,8 @@ beforeAll(async () => {
 afterAll(async () => t?.close());
 
 /** totalCount of interactions matching the filter. */
-async function events(filter: string): Promise<number> {
-  const data = await gqlData(t, `{ interactions(filter: { ${filter} }, first: 0) { totalCount } }`, undefined, asOwner(filter));
+async function events(filter: string, headers = asOwner(filter)): Promise<number> {
+  const data = await gqlData(t, `{ interactions(filter: { ${filter} }, first: 0) { totalCount } }`, undefined, headers);
   return data.interactions.totalCount;
 }
 async function items(filter: string): Promise<number> {
@@ -111,7 +111,9 @@ describe('seed 001: Hunan, 2017', () => {
     // The department's requests were accepted at its sunshine service centre, and are counted there.
     const own = await gqlData(t, '{ unit(code: "430000") { centres { id kind } } }');
     expect(own.unit.centres).toHaveLength(1);
-    expect(await events(`centreId: "${own.unit.centres[0].id}", ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(17000);
+    expect(await events(`centreId: "${own.unit.centres[0].id}", ${year(2017)}, kind: SERVICE_REQUEST`, owners.get(ids.hn))).toBe(17000);
+    // Events are private rows: the public sees none of them, only the aggregate figures.
+    expect(await events(`centreId: "${own.unit.centres[0].id}", ${year(2017)}, kind: SERVICE_REQUEST`, ANONYMOUS_HEADERS)).toBe(0);
   });
 });
 

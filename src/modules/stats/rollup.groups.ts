@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { bucketRanges, EPOCH, Period, rangesSql } from './period';
+import { bucketRanges, EPOCH, Period } from './period';
 
 /**
  * The groups of `stat_rollup` (migration 070000 documents the counters of each; the two must
@@ -48,22 +48,50 @@ export const FAMILIES = {
 export type Family = keyof typeof FAMILIES;
 
 /**
- * SQL matching rollup rows of alias `r` of the given groups within a period: flow groups over the
- * period's buckets, stock groups over every bucket up to its last day, undated groups as they are.
+ * Rollup rows of alias `r` of the given groups within a period (flow groups over the period's
+ * buckets, stock groups over every bucket up to its last day, undated groups as they are), as one
+ * condition per (group, bucket range), each of which is a single range of `stat_rollup`'s primary
+ * key (tenant, unit, scope, grp, grain, bucket). Read as a `union all` of these branches under a
+ * LATERAL join, every unit costs a few tight index ranges; a single OR of the same conditions is
+ * applied by PostgreSQL as a filter over all of a unit's rows instead (measured on the demo data,
+ * 122 counties' subtrees for a year: 100 ms with the OR, 10–14 ms with the branches, same rows).
  */
-export function groupsInPeriodSql(alias: string, groups: readonly number[], period: Period): { sql: string; bindings: (string | number)[] } {
-  const parts: string[] = [];
-  const bindings: (string | number)[] = [];
-  const byKind = (k: Kind) => groups.filter((g) => KIND[g] === k);
-  const add = (gs: number[], cond: { sql: string; bindings: (string | number)[] }) => {
-    if (!gs.length) return;
-    parts.push(`(${alias}.grp in (${gs.join(', ')}) and ${cond.sql})`);
-    bindings.push(...cond.bindings);
+export function groupsInPeriodBranches(alias: string, groups: readonly number[], period: Period): { sql: string; bindings: (string | number)[] }[] {
+  const out: { sql: string; bindings: (string | number)[] }[] = [];
+  const ranged = (gs: number[], from: string, to: string) => {
+    const ranges = bucketRanges(from, to);
+    for (const g of gs) {
+      for (const r of ranges) {
+        out.push({ sql: `${alias}.grp = ${Number(g)} and ${alias}.grain = ? and ${alias}.bucket >= ? and ${alias}.bucket < ?`, bindings: [r.grain, r.from, r.until] });
+      }
+    }
   };
-  add(byKind('flow'), rangesSql(alias, bucketRanges(period.from, period.to)));
-  add(byKind('stock'), rangesSql(alias, bucketRanges(EPOCH, period.to)));
-  add(byKind('now'), { sql: `${alias}.grain = 'A'`, bindings: [] });
-  return { sql: parts.length ? `(${parts.join(' or ')})` : 'false', bindings };
+  const byKind = (k: Kind) => groups.filter((g) => KIND[g] === k);
+  ranged(byKind('flow'), period.from, period.to);
+  ranged(byKind('stock'), EPOCH, period.to);
+  for (const g of byKind('now')) out.push({ sql: `${alias}.grp = ${Number(g)} and ${alias}.grain = 'A'`, bindings: [] });
+  return out;
+}
+
+/**
+ * Rows of `stat_rollup` for one unit key (`tenant`, `unit`, `scope`: SQL expressions of the outer
+ * query) in the groups and period: a subquery for a LATERAL join, one index range per branch.
+ * `keyBindings` are the bindings of the key expressions, repeated for every branch.
+ */
+export function rollupRowsSql(
+  key: { tenant: string; unit: string; scope: string },
+  groups: readonly number[],
+  period: Period,
+  keyBindings: (string | number | boolean)[] = [],
+): { sql: string; bindings: (string | number | boolean)[] } {
+  const branches = groupsInPeriodBranches('r', groups, period);
+  if (!branches.length) return { sql: 'select r.* from stat_rollup r where false', bindings: [] };
+  return {
+    sql: branches
+      .map((b) => `select r.* from stat_rollup r where r.tenant_id = ${key.tenant} and r.unit_id = ${key.unit} and r.scope = ${key.scope} and ${b.sql}`)
+      .join(' union all '),
+    bindings: branches.flatMap((b) => [...keyBindings, ...b.bindings]),
+  };
 }
 
 /** Figures a dashboard can rank units by, chart over time, or test for lagging. */

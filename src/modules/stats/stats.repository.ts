@@ -3,7 +3,7 @@ import type { Scope } from '../../scope';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
-import { G, groupsInPeriodSql, METRICS, metricKind, nowIso, StatsMetric } from './rollup.groups';
+import { G, METRICS, metricKind, nowIso, rollupRowsSql, StatsMetric } from './rollup.groups';
 
 /** Which rollup rows hold a unit's figures: schools have no children, so their own rows are their subtree's. */
 export function rollupScope(unit: Pick<OrgUnit, 'level'>, own: boolean): 'O' | 'S' {
@@ -58,17 +58,16 @@ export class StatsRepository {
     const out = new Map<string, RollupRow[]>(keys.map((k) => [rollupKeyId(k), []]));
     const valid = keys.filter((k) => UUID_RE.test(k.unitId) && Number.isInteger(k.tenantId));
     if (!valid.length) return out;
-    const cond = groupsInPeriodSql('r', groups, period);
+    const rowsOf = rollupRowsSql({ tenant: 'k.tenant_id', unit: 'k.unit_id', scope: 'k.scope' }, groups, period);
     const iso = nowIso(now);
     const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then split_part(r.dim, '|', 1) || case when split_part(r.dim, '|', 2) <= ? then '|0000' else '|9999' end
                    when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end else r.dim end) collate "C"`;
     const rows: { tenant_id: number; unit_id: string; scope: 'O' | 'S'; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
       `select r.tenant_id, r.unit_id, r.scope, r.grp, ${dim} as dim, ${sums('r')}
          from unnest(?::int[], ?::uuid[], ?::text[]) as k(tenant_id, unit_id, scope)
-         join stat_rollup r on r.tenant_id = k.tenant_id and r.unit_id = k.unit_id and r.scope = k.scope
-        where ${cond.sql}
+         cross join lateral (${rowsOf.sql}) r
         group by r.tenant_id, r.unit_id, r.scope, r.grp, 5`,
-      [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...cond.bindings],
+      [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...rowsOf.bindings],
     );
     for (const row of rows) {
       const list = out.get(rollupKeyId({ tenantId: row.tenant_id, unitId: row.unit_id, scope: row.scope }));
@@ -100,18 +99,15 @@ export class StatsRepository {
     now: Date,
   ): Promise<{ rows: { id: string; value: number | null }[]; total: number }> {
     const def = METRICS[metric];
-    const cond = groupsInPeriodSql('r', def.groups, period);
+    const rowsOf = rollupRowsSql({ tenant: 'u.tenant_id', unit: 'u.id', scope: `(case when ?::boolean and u.level <> 'SCHOOL' then 'O' else 'S' end)` }, def.groups, period, [own]);
     const knex = this.knex();
     const qb = this.candidates(parent, level)
       .select(knex.raw('u.id, u.code, v.value, count(*) over () as total'))
       .joinRaw(
         `left join lateral (
-           select ${def.value} as value from stat_rollup r
-            where r.tenant_id = u.tenant_id and r.unit_id = u.id
-              and r.scope = (case when ?::boolean and u.level <> 'SCHOOL' then 'O' else 'S' end)
-              and ${cond.sql}
+           select ${def.value} as value from (${rowsOf.sql}) r
          ) v on true`,
-        [...Array(def.nowBindings ?? 0).fill(nowIso(now)), own, ...cond.bindings],
+        [...Array(def.nowBindings ?? 0).fill(nowIso(now)), ...rowsOf.bindings],
       )
       .orderByRaw(`v.value ${ascending ? 'asc' : 'desc'} nulls last, u.code`)
       .limit(first);
