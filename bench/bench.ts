@@ -1,4 +1,5 @@
 import { execSync, spawn, ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -87,11 +88,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
+async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; secret: string }> {
   const port = await freePort();
   const main = path.resolve(__dirname, '..', 'src', 'main.js');
+  // The bench's own server: a token secret of its own (unless given), and no per-address rate
+  // limit, which one load generator on one address would otherwise hit at once.
+  const secret = process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex');
   const child = spawn(process.execPath, [main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', NODE_ENV: 'production' },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production',
+      AUTH_JWT_SECRET: secret,
+      RATE_LIMIT_PER_IP: process.env.RATE_LIMIT_PER_IP ?? '0',
+      RATE_LIMIT_PER_KEY: process.env.RATE_LIMIT_PER_KEY ?? '0',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -100,7 +114,7 @@ async function startServer(databaseUrl: string): Promise<{ url: string; child: C
     if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode}`);
     try {
       const res = await fetch(`${url}/health`);
-      if (res.status === 200) return { url, child };
+      if (res.status === 200) return { url, child, secret };
     } catch {
       /* not up yet */
     }
@@ -147,8 +161,8 @@ async function fixture(pool: Pool, tenant: number): Promise<Fixture> {
 }
 
 /** One request outside the measurement: checks the answer has no errors and reads the statement count. */
-async function probe(url: string, s: Scenario, f: Fixture, n: number): Promise<number> {
-  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await benchHeaders(url)) }, body: s.body(f, n) });
+async function probe(url: string, s: Scenario, f: Fixture, n: number, headers: Record<string, string>): Promise<number> {
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: s.body(f, n) });
   const body = (await res.json()) as { errors?: unknown[] };
   if (res.status !== 200 || body.errors?.length) throw new Error(`scenario ${s.key}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
   return Number(res.headers.get('x-sql-statements') ?? NaN);
@@ -207,7 +221,7 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const pool = new Pool({ connectionString: args.databaseUrl, max: Math.max(...args.concurrency, ...args.ingestConcurrency) });
-  let server: { url: string; child: ChildProcess } | null = null;
+  let server: { url: string; child: ChildProcess; secret: string } | null = null;
   const rows: string[] = [];
   let maxRss = 0;
   try {
@@ -215,7 +229,8 @@ async function main(): Promise<void> {
     const url = args.url ?? (server = await startServer(args.databaseUrl)).url;
     const pid = server?.child.pid;
     const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid) || 0)), 200);
-    const headers = await benchHeaders(url);
+    // Reads go as the public (dashboards are public); writes carry the bench's credential.
+    const headers = await benchHeaders(url, server ? { secret: server.secret, tenant: args.tenant } : undefined);
     const { rows: ds } = await pool.query(
       `select (select count(*) from interaction_event where tenant_id = $1) as events, (select count(*) from disclosure_item where tenant_id = $1) as items,
               (select count(*) from org_unit where tenant_id = $1 and level = 'SCHOOL') as schools, (select count(*) from stat_rollup where tenant_id = $1) as rollups,
@@ -229,14 +244,14 @@ async function main(): Promise<void> {
       const s = SCENARIOS.find((x) => x.key === key);
       if (!s) throw new Error(`unknown scenario ${key}`);
       const counter = { n: 0 };
-      const statements = await probe(url, s, f, counter.n++);
-      if (!s.write) await runApi(url, s, f, 4, 2, counter, headers); // warm-up
+      const statements = await probe(url, s, f, counter.n++, s.write ? headers : {});
+      if (!s.write) await runApi(url, s, f, 4, 2, counter, {}); // warm-up
       const levels = s.write ? args.ingestConcurrency : args.concurrency;
       for (const c of levels) {
         const before = load();
         const rssBefore = maxRss;
         maxRss = rssMb(pid) || 0;
-        const api = await runApi(url, s, f, c, args.duration, counter, headers);
+        const api = await runApi(url, s, f, c, args.duration, counter, s.write ? headers : {});
         const rss = maxRss;
         maxRss = Math.max(rssBefore, rss);
         const floor = await runFloor(pool, s, f, c, args.duration, counter);
