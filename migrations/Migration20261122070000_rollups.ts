@@ -12,7 +12,7 @@ import { Migration } from '@mikro-orm/migrations';
  *
  *  grp  source                        day                dim                          c0 … c6
  *   1   interaction_event             received (Shanghai) kind                        received, replied, replied on time, invalid, duplicate, held, open
- *   2   interaction_event, OPEN       received            kind|due instant (UTC ISO)  open
+ *   2   interaction_event, OPEN       received            T|kind, D|due (UTC ISO)|kind open (with a deadline)
  *   3   disclosure_item, PUBLISHED    published           category_code               published, with special column
  *   4   disclosure_item, PUBLISHED    published           channel (one per channel)   published
  *   5   disclosure_application        received            PENDING|WITHDRAWN|outcome   received, decided on time, extended, fee (fen)
@@ -64,7 +64,11 @@ const SOURCES: Record<string, (rows: string, units: string) => string[]> = {
       when(`x.status = 'HELD'`),
       when(`x.status = 'OPEN'`),
     ]),
-    sel(units, `${rows} x`, dayOf('x.received_at'), 2, `x.kind || '|' || ${isoOf('x.due_at')}`, ['1'], `x.status = 'OPEN' and x.due_at is not null`),
+    // Group 2, open events with a deadline, in two kinds of rows (see migration 110000): 'T|kind',
+    // all of them, and 'D|due instant|kind', per deadline. Overdue now = T − (D rows due after now):
+    // the D rows due after now are a short index range, however many deadlines lie in the past.
+    sel(units, `${rows} x`, dayOf('x.received_at'), 2, `'T|' || x.kind`, ['1'], `x.status = 'OPEN' and x.due_at is not null`),
+    sel(units, `${rows} x`, dayOf('x.received_at'), 2, `'D|' || ${isoOf('x.due_at')} || '|' || x.kind`, ['1'], `x.status = 'OPEN' and x.due_at is not null`),
   ],
   disclosure_item: (rows, units) => [
     sel(units, `${rows} x`, dayOf('x.published_at'), 3, 'x.category_code', ['1', when('x.special_column is not null')], `x.status = 'PUBLISHED' and x.published_at is not null`),
@@ -265,6 +269,27 @@ function unitTriggers(): string[] {
   return out;
 }
 
+/**
+ * `create or replace` statements of the functions built from SOURCES whose output depends on how a
+ * group's rows are keyed: the interaction_event triggers, the org_unit update trigger (it recounts
+ * units whose level or kind changed) and `rollup_recount`. A later migration that changes SOURCES
+ * runs these to bring an existing database's functions in step.
+ */
+export function rebuiltRollupFunctions(): string[] {
+  const orReplace = (sql: string) => sql.replace(/^create function/, 'create or replace function');
+  const out = OPS.map((op) => orReplace(sourceTrigger('interaction_event', op)[0]));
+  out.push(orReplace(unitTriggers()[2]));
+  out.push(recountFunction().replace(/^create function/, 'create or replace function'));
+  return out;
+}
+
+function recountFunction(): string {
+  return `create function rollup_recount(p_tenant int) returns table (tenant_id int, unit_id uuid, scope text, grp smallint, grain text, bucket date, dim text, ${C.map((c) => `${c} bigint`).join(', ')})
+      language sql stable set plan_cache_mode = force_custom_plan set work_mem = '128MB' as $$
+        select z.tenant_id, z.unit_id, z.scope, z.grp::smallint, z.grain, z.bucket, z.dim, ${C.map((c) => `z.${c}`).join(', ')} from (${recount('p_tenant')}) z
+      $$;`;
+}
+
 export class Migration20261122070000_rollups extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "stat_rollup" (
@@ -279,10 +304,7 @@ export class Migration20261122070000_rollups extends Migration {
       constraint "stat_rollup_pkey" primary key (${KEY.map((k) => `"${k}"`).join(', ')})
     );`);
 
-    this.addSql(`create function rollup_recount(p_tenant int) returns table (tenant_id int, unit_id uuid, scope text, grp smallint, grain text, bucket date, dim text, ${C.map((c) => `${c} bigint`).join(', ')})
-      language sql stable set plan_cache_mode = force_custom_plan set work_mem = '128MB' as $$
-        select z.tenant_id, z.unit_id, z.scope, z.grp::smallint, z.grain, z.bucket, z.dim, ${C.map((c) => `z.${c}`).join(', ')} from (${recount('p_tenant')}) z
-      $$;`);
+    this.addSql(recountFunction());
     this.addSql(`create function rollup_rebuild(p_tenant int) returns bigint language plpgsql as $$
         declare n bigint;
         begin

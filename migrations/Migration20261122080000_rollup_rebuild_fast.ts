@@ -22,9 +22,9 @@ const C = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 const sum = (p: string) => C.map((c) => (c === 'c3' ? `sum(${p}${c})::bigint as ${c}` : `sum(${p}${c}::int)::bigint as ${c}`)).join(', ');
 const nonzero = (p: string) => C.map((c) => `sum(${p}${c}) <> 0`).join(' or ');
 
-export class Migration20261122080000_rollup_rebuild_fast extends Migration {
-  override async up(): Promise<void> {
-    this.addSql(`create or replace function rollup_rebuild(p_tenant int) returns bigint language plpgsql
+/** The staged `rollup_rebuild(tenant)`, built from the contributions of migration 070000. */
+export function rollupRebuildFunction(): string {
+  return `create or replace function rollup_rebuild(p_tenant int) returns bigint language plpgsql
       set enable_sort = off set plan_cache_mode = force_custom_plan as $$
         declare
           n bigint;
@@ -77,7 +77,12 @@ export class Migration20261122080000_rollup_rebuild_fast extends Migration {
           perform set_config('work_mem', old_work_mem, true);
           return n;
         end
-      $$;`);
+      $$;`;
+}
+
+export class Migration20261122080000_rollup_rebuild_fast extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(rollupRebuildFunction());
   }
 
   override async down(): Promise<void> {

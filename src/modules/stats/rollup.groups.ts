@@ -48,6 +48,15 @@ export const FAMILIES = {
 export type Family = keyof typeof FAMILIES;
 
 /**
+ * Group 2's rows (migration 110000): `T|kind` counts every open event with a deadline, `D|due|kind`
+ * those of one deadline (due: UTC ISO seconds). Overdue now = T − D rows due after now. Both
+ * conditions are ranges of the primary key's last column (dims compare bytewise, collation "C").
+ */
+export const OPEN_DUE_TOTAL = (alias: string) => `${alias}.dim >= 'T|' and ${alias}.dim < 'T}'`;
+/** D rows due strictly after the `?` instant (`|~` sorts after every `|kind` of that instant). */
+export const OPEN_DUE_LATER = (alias: string) => `${alias}.dim > ('D|' || ?::text || '|~') and ${alias}.dim < 'D}'`;
+
+/**
  * Rollup rows of alias `r` of the given groups within a period (flow groups over the period's
  * buckets, stock groups over every bucket up to its last day, undated groups as they are), as one
  * condition per (group, bucket range), each of which is a single range of `stat_rollup`'s primary
@@ -56,13 +65,20 @@ export type Family = keyof typeof FAMILIES;
  * applied by PostgreSQL as a filter over all of a unit's rows instead (measured on the demo data,
  * 122 counties' subtrees for a year: 100 ms with the OR, 10–14 ms with the branches, same rows).
  */
-export function groupsInPeriodBranches(alias: string, groups: readonly number[], period: Period): { sql: string; bindings: (string | number)[] }[] {
+export function groupsInPeriodBranches(alias: string, groups: readonly number[], period: Period, now?: string): { sql: string; bindings: (string | number)[] }[] {
   const out: { sql: string; bindings: (string | number)[] }[] = [];
   const ranged = (gs: number[], from: string, to: string) => {
     const ranges = bucketRanges(from, to);
     for (const g of gs) {
       for (const r of ranges) {
-        out.push({ sql: `${alias}.grp = ${Number(g)} and ${alias}.grain = ? and ${alias}.bucket >= ? and ${alias}.bucket < ?`, bindings: [r.grain, r.from, r.until] });
+        const range = `${alias}.grp = ${Number(g)} and ${alias}.grain = ? and ${alias}.bucket >= ? and ${alias}.bucket < ?`;
+        if (g === G.EVENTS_OPEN_DUE && now) {
+          // Only what "overdue now" needs: the T rows, and the D rows due after now.
+          out.push({ sql: `${range} and ${OPEN_DUE_TOTAL(alias)}`, bindings: [r.grain, r.from, r.until] });
+          out.push({ sql: `${range} and ${OPEN_DUE_LATER(alias)}`, bindings: [r.grain, r.from, r.until, now] });
+        } else {
+          out.push({ sql: range, bindings: [r.grain, r.from, r.until] });
+        }
       }
     }
   };
@@ -83,8 +99,9 @@ export function rollupRowsSql(
   groups: readonly number[],
   period: Period,
   keyBindings: (string | number | boolean)[] = [],
+  now?: string,
 ): { sql: string; bindings: (string | number | boolean)[] } {
-  const branches = groupsInPeriodBranches('r', groups, period);
+  const branches = groupsInPeriodBranches('r', groups, period, now);
   if (!branches.length) return { sql: 'select r.* from stat_rollup r where false', bindings: [] };
   return {
     sql: branches
@@ -155,7 +172,7 @@ export const METRICS: Record<StatsMetric, MetricDef> = {
   EVENTS_REPLIED_ON_TIME: { groups: [G.EVENTS], value: sumIf(ev, 'c2') },
   EVENTS_OVERDUE: {
     groups: [G.EVENTS, G.EVENTS_OPEN_DUE],
-    value: `(${sumIf(ev, 'c1')} - ${sumIf(ev, 'c2')} + ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and split_part(r.dim, '|', 2) <= ?`, 'c0')})`,
+    value: `(${sumIf(ev, 'c1')} - ${sumIf(ev, 'c2')} + ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and ${OPEN_DUE_TOTAL('r')}`, 'c0')} - ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and ${OPEN_DUE_LATER('r')}`, 'c0')})`,
     nowBindings: 1,
   },
   EVENTS_OPEN: { groups: [G.EVENTS], value: sumIf(ev, 'c6') },

@@ -3,7 +3,7 @@ import type { Scope } from '../../scope';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
-import { G, METRICS, metricKind, nowIso, rollupRowsSql, StatsMetric } from './rollup.groups';
+import { G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
 
 /** Which rollup rows hold a unit's figures: schools have no children, so their own rows are their subtree's. */
 export function rollupScope(unit: Pick<OrgUnit, 'level'>, own: boolean): 'O' | 'S' {
@@ -49,18 +49,20 @@ export class StatsRepository {
   }
 
   /**
-   * The rows of the given groups for many units and one period: ONE statement. Open items' due
-   * instants (groups 2 and 6, one dim per instant: many rows) are judged against `now` in the
-   * statement and folded into two dims, past ('0000') and not yet ('9999'), which compare with
-   * `now` as the instants did: a handful of rows per unit instead of one per open item's deadline.
+   * The rows of the given groups for many units and one period: ONE statement. Open events'
+   * deadlines (group 2) are read as their totals per kind ('kind|T') and the rows due after now,
+   * folded into 'kind|L' (overdue = T − L); the rows due before now are not read at all. Open
+   * applications' due instants (group 6, few) are judged against `now` in the statement and folded
+   * into past ('0000') and not yet ('9999').
    */
   async figures(keys: RollupKey[], groups: readonly number[], period: Period, now: Date = new Date()): Promise<Map<string, RollupRow[]>> {
     const out = new Map<string, RollupRow[]>(keys.map((k) => [rollupKeyId(k), []]));
     const valid = keys.filter((k) => UUID_RE.test(k.unitId) && Number.isInteger(k.tenantId));
     if (!valid.length) return out;
-    const rowsOf = rollupRowsSql({ tenant: 'k.tenant_id', unit: 'k.unit_id', scope: 'k.scope' }, groups, period);
     const iso = nowIso(now);
-    const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then split_part(r.dim, '|', 1) || case when split_part(r.dim, '|', 2) <= ? then '|0000' else '|9999' end
+    const rowsOf = rollupRowsSql({ tenant: 'k.tenant_id', unit: 'k.unit_id', scope: 'k.scope' }, groups, period, [], iso);
+    const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then case when ${OPEN_DUE_TOTAL('r')} then split_part(r.dim, '|', 2) || '|T'
+                                                              when ${OPEN_DUE_LATER('r')} then split_part(r.dim, '|', 3) || '|L' else 'past' end
                    when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end else r.dim end) collate "C"`;
     const rows: { tenant_id: number; unit_id: string; scope: 'O' | 'S'; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
       `select r.tenant_id, r.unit_id, r.scope, r.grp, ${dim} as dim, ${sums('r')}
@@ -99,7 +101,7 @@ export class StatsRepository {
     now: Date,
   ): Promise<{ rows: { id: string; value: number | null }[]; total: number }> {
     const def = METRICS[metric];
-    const rowsOf = rollupRowsSql({ tenant: 'u.tenant_id', unit: 'u.id', scope: `(case when ?::boolean and u.level <> 'SCHOOL' then 'O' else 'S' end)` }, def.groups, period, [own]);
+    const rowsOf = rollupRowsSql({ tenant: 'u.tenant_id', unit: 'u.id', scope: `(case when ?::boolean and u.level <> 'SCHOOL' then 'O' else 'S' end)` }, def.groups, period, [own], nowIso(now));
     const knex = this.knex();
     const qb = this.candidates(parent, level)
       .select(knex.raw('u.id, u.code, v.value, count(*) over () as total'))
@@ -162,7 +164,7 @@ export class StatsRepository {
         `cross join lateral (
            select ${sumIf(`r.grp = ${G.ITEMS} and ${flow.sql}`)} as published,
                   ${sumIf(`r.grp = ${G.EVENTS} and r.dim = 'INTERVIEW' and ${flow.sql}`, 'c5')} as interviews,
-                  ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and split_part(r.dim, '|', 2) <= ? and ${flow.sql}`)} as overdue,
+                  ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and ${flow.sql} and ${OPEN_DUE_TOTAL('r')}`)} - ${sumIf(`r.grp = ${G.EVENTS_OPEN_DUE} and ${flow.sql} and ${OPEN_DUE_LATER('r')}`)} as overdue,
                   ${sumIf(`r.grp = ${G.CENTRES} and ${stock.sql}`)} as centres,
                   ${sumIf(`r.grp = ${G.OFFICERS} and r.grain = 'A'`)} as officers,
                   ${sumIf(`r.grp = ${G.RESPONSIBILITY} and r.grain = 'A'`)} as responsibility
@@ -175,8 +177,9 @@ export class StatsRepository {
         [
           ...flow.bindings,
           ...flow.bindings,
-          nowIso(now),
           ...flow.bindings,
+          ...flow.bindings,
+          nowIso(now),
           ...stock.bindings,
           ...flow.bindings,
           ...stock.bindings,

@@ -77,7 +77,6 @@ export const Figures = {
       }
       return s;
     };
-    const iso = nowIso(now);
     for (const r of rows) {
       if (r.grp === G.EVENTS) {
         const [received, replied, onTime, invalid, duplicate, held, open] = r.c;
@@ -96,10 +95,12 @@ export const Figures = {
         if (r.dim === InteractionKind.SOLICITATION) total.solicitations += held;
         if (r.dim === InteractionKind.SERVICE_REQUEST) total.serviceRequests += received;
       } else if (r.grp === G.EVENTS_OPEN_DUE) {
-        const [kind, due] = r.dim.split('|');
-        if (due <= iso) {
-          total.overdue += r.c[0];
-          kindOf(kind).overdue += r.c[0];
+        // Folded by the statement: 'kind|T' all open with a deadline, 'kind|L' those due later than now.
+        const [kind, part] = r.dim.split('|');
+        const sign = part === 'T' ? 1 : part === 'L' ? -1 : 0;
+        if (sign) {
+          total.overdue += sign * r.c[0];
+          kindOf(kind).overdue += sign * r.c[0];
         }
       }
     }
