@@ -22,6 +22,9 @@ const KEY = ['tenant_id', 'unit_id', 'scope', 'grp', 'grain', 'bucket', 'dim'];
  */
 export class Migration20261122110000_open_due_rows extends Migration {
   override async up(): Promise<void> {
+    // On a province-scale database this takes a while (45 s at 18.7 million rollup rows): the
+    // server's statement timeout must not cut it short.
+    this.addSql(`set local statement_timeout = 0;`);
     this.addSql(`alter table "stat_rollup" alter column "dim" type text collate "C";`);
     for (const sql of rebuiltRollupFunctions()) this.addSql(sql);
     this.addSql(rollupRebuildFunction());
