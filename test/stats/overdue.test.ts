@@ -103,4 +103,17 @@ describe('overdue open events, judged against now', () => {
     expect(f.lagging).toBe(1); // lagging counts open events past their deadline only
     expect(await rawOverdueOpen(county.path, true)).toBe(1);
   });
+
+  it('reads the deadline rows only when overdue is asked for, through fragments too', async () => {
+    const p = period();
+    const lean = await gqlData(t, `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { stats(period: $p) { interactions { received open } disclosures { published } } } }`, { id: county.id, p });
+    expect(lean.unit.stats.interactions).toEqual({ received: 6, open: 4 });
+    const viaFragment = await gqlData(
+      t,
+      `query($id: ID!, $p: PeriodInput!) { unit(id: $id) { stats(period: $p) { interactions { received ...Late } } } } fragment Late on InteractionStats { byKind { ... on InteractionKindStats { kind overdue } } }`,
+      { id: county.id, p },
+    );
+    const byKind = Object.fromEntries(viaFragment.unit.stats.interactions.byKind.map((k: any) => [k.kind, k.overdue]));
+    expect(byKind).toEqual({ CONSULTATION: 1, MAILBOX: 2 });
+  });
 });

@@ -41,6 +41,10 @@ const KIND: Record<number, Kind> = {
 export const FAMILIES = {
   disclosures: [G.ITEMS, G.ITEM_CHANNELS],
   interactions: [G.EVENTS, G.EVENTS_OPEN_DUE],
+  /** `interactions` without `overdue`: the deadline rows are not needed. */
+  interactionCounts: [G.EVENTS],
+  /** `disclosures` without `byChannel`. */
+  disclosureCounts: [G.ITEMS],
   applications: [G.APPLICATIONS, G.APPLICATIONS_OPEN_DUE, G.DISPUTES],
   centres: [G.CENTRES, G.UNITS_COVERED, G.UNITS],
   officers: [G.OFFICERS, G.RESPONSIBILITY, G.UNITS],

@@ -1,4 +1,6 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
+import { selects } from './selection';
 import type { RequestContext } from '../../context';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
@@ -97,13 +99,13 @@ export class UnitStatsFieldResolver {
 @Resolver(() => UnitStats)
 export class StatsResolver {
   @FieldResolver(() => DisclosureStats)
-  async disclosures(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<DisclosureStats> {
-    return Figures.disclosures(await StatsService.rows(ctx, s, 'disclosures'));
+  async disclosures(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DisclosureStats> {
+    return Figures.disclosures(await StatsService.rows(ctx, s, selects(info, 'byChannel') ? 'disclosures' : 'disclosureCounts'));
   }
 
   @FieldResolver(() => InteractionStats)
-  async interactions(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<InteractionStats> {
-    return Figures.interactions(await StatsService.rows(ctx, s, 'interactions'), ctx.now);
+  async interactions(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<InteractionStats> {
+    return Figures.interactions(await StatsService.rows(ctx, s, selects(info, 'overdue') ? 'interactions' : 'interactionCounts'), ctx.now);
   }
 
   @FieldResolver(() => ApplicationStats)

@@ -17,11 +17,11 @@ export function createUnitLoaders(repo: UnitRepository) {
 
     rootOfTenant: byIdLoader<OrgUnit, number>((tenantIds) => repo.rootsOf(tenantIds), (u) => u.tenantId),
 
-    children: groupedLoader<{ parentId: string; level: UnitLevel | null }, OrgUnit[]>({
+    children: groupedLoader<{ tenantId: number; parentId: string; level: UnitLevel | null }, OrgUnit[]>({
       groupOf: (k) => k.level ?? '*',
       idOf: (k) => k.parentId,
       fetch: async (keys) => {
-        const rows = await repo.childrenOf(keys.map((k) => k.parentId), keys[0].level);
+        const rows = await repo.childrenOf(keys.map((k) => ({ tenantId: k.tenantId, id: k.parentId })), keys[0].level);
         const out = new Map<string, OrgUnit[]>();
         for (const row of rows) {
           const list = out.get(row.parentId!) ?? [];

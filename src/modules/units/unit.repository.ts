@@ -103,11 +103,19 @@ export class UnitRepository {
     return Number(row.n);
   }
 
-  /** Children of many parents at once (optionally of one level), in code order. */
-  async childrenOf(parentIds: readonly string[], level: UnitLevel | null): Promise<OrgUnit[]> {
-    const valid = parentIds.filter((id) => UUID_RE.test(id));
+  /**
+   * Children of many parents at once (optionally of one level), in code order. The parents'
+   * tenants are part of the condition so that the (tenant_id, parent_id) index serves it (without
+   * them: a scan of every unit, 27 ms for a province's 14 cities among 27,000 units).
+   */
+  async childrenOf(parents: readonly { tenantId: number; id: string }[], level: UnitLevel | null): Promise<OrgUnit[]> {
+    const valid = parents.filter((p) => UUID_RE.test(p.id) && Number.isInteger(p.tenantId));
     if (valid.length === 0) return [];
-    const qb = this.knex().select(this.cols('u')).from({ u: 'org_unit' }).whereIn('u.parent_id', valid);
+    const qb = this.knex()
+      .select(this.cols('u'))
+      .from({ u: 'org_unit' })
+      .whereIn('u.tenant_id', [...new Set(valid.map((p) => p.tenantId))])
+      .whereIn('u.parent_id', valid.map((p) => p.id));
     if (level) qb.where('u.level', level);
     qb.orderBy([{ column: 'u.code' }, { column: 'u.id' }]);
     return this.run(this.scope.restrictUnits(qb, 'u'));

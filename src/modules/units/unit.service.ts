@@ -79,7 +79,7 @@ export const UnitService = {
   },
 
   async children(ctx: RequestContext, unit: OrgUnit, level: UnitLevel | null): Promise<OrgUnit[]> {
-    return ctx.loaders.units.children.load({ parentId: unit.id, level });
+    return ctx.loaders.units.children.load({ tenantId: unit.tenantId, parentId: unit.id, level });
   },
 
   /** Root first, parent last; read from the materialized path, so one batched lookup. */
