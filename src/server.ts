@@ -5,7 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
@@ -110,6 +110,9 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      // No type or field carries a cache hint. Apollo's default cache-control plugin would still
+      // wrap every resolver (thousands per dashboard request) to compute a policy of "no cache".
+      ApolloServerPluginCacheControlDisabled(),
       {
         async requestDidStart() {
           return {

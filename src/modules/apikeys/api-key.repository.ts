@@ -3,6 +3,7 @@ import type { Scope } from '../../scope';
 import { UUID_RE } from '../units/unit.repository';
 import { ApiKey } from './api-key.entity';
 import type { PrincipalUnit } from '../../auth/principal';
+import { mapRows } from '../../db/rows';
 
 const COLUMNS = ['tenant_id', 'id', 'unit_id', 'name', 'prefix', 'hash', 'scopes', 'created_by', 'created_at', 'revoked_at', 'last_used_at'];
 
@@ -26,7 +27,7 @@ export class ApiKeyRepository {
   }
 
   private map(rows: Record<string, unknown>[]): ApiKey[] {
-    return rows.map((row) => this.em.map(ApiKey, row));
+    return mapRows(this.em, ApiKey, rows);
   }
 
   async list(includeRevoked: boolean): Promise<ApiKey[]> {

@@ -4,6 +4,7 @@ import { UUID_RE } from '../units/unit.repository';
 import { DisclosureApplication } from './disclosure-application.entity';
 import { DisclosureDispute } from './disclosure-dispute.entity';
 import { ApplicationOutcome, ApplicationStatus, DisputeKind, DisputeOutcome, DisputeStatus } from './application.enums';
+import { mapRows } from '../../db/rows';
 
 const APP_COLUMNS = [
   'tenant_id', 'id', 'unit_id', 'applicant_type', 'applicant_name', 'applicant_contact', 'subject', 'channel', 'received_at', 'due_at',
@@ -97,11 +98,11 @@ export class ApplicationRepository {
   }
 
   private mapApps(rows: Record<string, unknown>[]): DisclosureApplication[] {
-    return rows.map((row) => this.em.map(DisclosureApplication, row));
+    return mapRows(this.em, DisclosureApplication, rows);
   }
 
   private mapDisputes(rows: Record<string, unknown>[]): DisclosureDispute[] {
-    return rows.map((row) => this.em.map(DisclosureDispute, row));
+    return mapRows(this.em, DisclosureDispute, rows);
   }
 
   // ---------------------------------------------------------------- applications

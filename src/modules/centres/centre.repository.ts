@@ -5,6 +5,7 @@ import { escapeLike, UUID_RE } from '../units/unit.repository';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { UnitKind, UnitLevel } from '../units/unit.enums';
+import { mapRow, mapRows } from '../../db/rows';
 
 export interface CentreListFilter extends OwnerFilter {
   kind?: CentreKind;
@@ -81,7 +82,7 @@ export class CentreRepository {
   }
 
   private map(rows: Record<string, unknown>[]): Centre[] {
-    return rows.map((row) => this.em.map(Centre, row));
+    return mapRows(this.em, Centre, rows);
   }
 
   async findByIds(ids: readonly string[]): Promise<Centre[]> {
@@ -122,7 +123,7 @@ export class CentreRepository {
     if (after) qb.whereRaw('(u.code, c.name, c.id) > (?, ?, ?)', [after.unitCode, after.name, after.id]);
     qb.orderBy([{ column: 'u.code' }, { column: 'c.name' }, { column: 'c.id' }]).limit(first + 1);
     const rows: Record<string, unknown>[] = await this.em.execute(qb);
-    return rows.map(({ unit_code, ...row }) => ({ centre: this.em.map(Centre, row), unitCode: String(unit_code) }));
+    return rows.map(({ unit_code, ...row }) => ({ centre: mapRow(this.em, Centre, row), unitCode: String(unit_code) }));
   }
 
   async count(f: CentreListFilter): Promise<number> {
@@ -151,7 +152,7 @@ export class CentreRepository {
     this.scope.restrictOwned(qb, 'r');
     const rows: Record<string, unknown>[] = await this.em.execute(qb);
     for (const row of rows) {
-      const check = this.em.map(CentreCheck, row);
+      const check = mapRow(this.em, CentreCheck, row);
       const list = out.get(check.centreId) ?? [];
       list.push(check);
       out.set(check.centreId, list);
@@ -166,7 +167,7 @@ export class CentreRepository {
       if (v !== undefined) row[column] = v;
     }
     const [inserted] = await this.em.execute(this.knex().insert(row).into('centre').returning(COLUMNS));
-    return this.em.map(Centre, inserted);
+    return mapRow(this.em, Centre, inserted);
   }
 
   /** Writes the given values (undefined = unchanged); null when there is no such centre. */
@@ -179,7 +180,7 @@ export class CentreRepository {
     const rows: Record<string, unknown>[] = await this.em.execute(
       this.knex().table('centre').update(set).where({ tenant_id: tenantId, id }).returning(COLUMNS),
     );
-    return rows[0] ? this.em.map(Centre, rows[0]) : null;
+    return rows[0] ? mapRow(this.em, Centre, rows[0]) : null;
   }
 
   /** Deletes a centre; its check history goes with it (trigger `centre_delete_checks`). */

@@ -5,6 +5,7 @@ import { UUID_RE, escapeLike } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { InteractionChannel, InteractionKind, InteractionStatus } from './interaction.enums';
 import { ReplyRule } from './reply-rule.entity';
+import { mapRows } from '../../db/rows';
 
 export interface InteractionListFilter {
   tenantId?: number;
@@ -59,7 +60,7 @@ export class InteractionRepository {
   }
 
   private map(rows: Record<string, unknown>[]): InteractionEvent[] {
-    return rows.map((row) => this.em.map(InteractionEvent, row));
+    return mapRows(this.em, InteractionEvent, rows);
   }
 
   async findByIds(ids: readonly string[]): Promise<InteractionEvent[]> {

@@ -4,6 +4,7 @@ import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner';
 import { UUID_RE } from '../units/unit.repository';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { OfficerRole, ROLE_ORDER } from './officer.enums';
+import { mapRow, mapRows } from '../../db/rows';
 
 export interface OfficerListFilter extends OwnerFilter {
   role?: OfficerRole;
@@ -62,7 +63,7 @@ export class OfficerRepository {
   }
 
   private map(rows: Record<string, unknown>[]): Officer[] {
-    return rows.map((row) => this.em.map(Officer, row));
+    return mapRows(this.em, Officer, rows);
   }
 
   async findByIds(ids: readonly string[]): Promise<Officer[]> {
@@ -95,7 +96,7 @@ export class OfficerRepository {
     if (after) qb.whereRaw('(u.code, o.name, o.id) > (?, ?, ?)', [after.unitCode, after.name, after.id]);
     qb.orderBy([{ column: 'u.code' }, { column: 'o.name' }, { column: 'o.id' }]).limit(first + 1);
     const rows: Record<string, unknown>[] = await this.em.execute(qb);
-    return rows.map(({ unit_code, ...row }) => ({ officer: this.em.map(Officer, row), unitCode: String(unit_code) }));
+    return rows.map(({ unit_code, ...row }) => ({ officer: mapRow(this.em, Officer, row), unitCode: String(unit_code) }));
   }
 
   async count(f: OfficerListFilter): Promise<number> {
@@ -107,7 +108,7 @@ export class OfficerRepository {
     const [row] = await this.em.execute(
       this.knex().insert({ tenant_id: tenantId, id, unit_id: unitId, ...columnsOf(values) }).into('officer').returning(COLUMNS),
     );
-    return this.em.map(Officer, row);
+    return mapRow(this.em, Officer, row);
   }
 
   /** Writes the given values (undefined = unchanged); null when there is no such officer. */
@@ -119,7 +120,7 @@ export class OfficerRepository {
         .where({ tenant_id: tenantId, id })
         .returning(COLUMNS),
     );
-    return rows[0] ? this.em.map(Officer, rows[0]) : null;
+    return rows[0] ? mapRow(this.em, Officer, rows[0]) : null;
   }
 
   /** The responsibility records of many units, in one statement. */
@@ -128,7 +129,7 @@ export class OfficerRepository {
     if (valid.length === 0) return [];
     const qb = this.knex().select(RESPONSIBILITY_COLUMNS.map((c) => `r.${c}`)).from({ r: 'unit_responsibility' }).whereIn('r.unit_id', valid);
     const rows: Record<string, unknown>[] = await this.em.execute(this.scope.restrictOwned(qb, 'r'));
-    return rows.map((row) => this.em.map(UnitResponsibility, row));
+    return mapRows(this.em, UnitResponsibility, rows);
   }
 
   /** Sets (or replaces) the responsible department of a unit. */
@@ -140,6 +141,6 @@ export class OfficerRepository {
        returning ${RESPONSIBILITY_COLUMNS.join(', ')}`,
       [tenantId, unitId, department, designatedAt],
     );
-    return this.em.map(UnitResponsibility, row);
+    return mapRow(this.em, UnitResponsibility, row);
   }
 }

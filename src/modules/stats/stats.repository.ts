@@ -25,6 +25,7 @@ export interface RollupRow {
 }
 
 const COUNTERS = 7;
+const COUNTER_COLUMNS = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 const sums = (alias: string) => Array.from({ length: COUNTERS }, (_, i) => `sum(${alias}.c${i})::float8 as c${i}`).join(', ');
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -64,16 +65,20 @@ export class StatsRepository {
     const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then case when ${OPEN_DUE_TOTAL('r')} then split_part(r.dim, '|', 2) || '|T'
                                                               when ${OPEN_DUE_LATER('r')} then split_part(r.dim, '|', 3) || '|L' else 'past' end
                    when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end else r.dim end) collate "C"`;
-    const rows: { tenant_id: number; unit_id: string; scope: 'O' | 'S'; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
-      `select r.tenant_id, r.unit_id, r.scope, r.grp, ${dim} as dim, ${sums('r')}
-         from unnest(?::int[], ?::uuid[], ?::text[]) as k(tenant_id, unit_id, scope)
+    // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: a
+    // dashboard's statement returns thousands of rows, and each would repeat a uuid to parse.
+    const rows: { n: number; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
+      `select k.n, r.grp, ${dim} as dim, ${sums('r')}
+         from unnest(?::int[], ?::uuid[], ?::text[]) with ordinality as k(tenant_id, unit_id, scope, n)
          cross join lateral (${rowsOf.sql}) r
-        group by r.tenant_id, r.unit_id, r.scope, r.grp, 5`,
+        group by k.n, r.grp, 3`,
       [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...rowsOf.bindings],
     );
+    const lists = valid.map((k) => out.get(rollupKeyId(k))!);
     for (const row of rows) {
-      const list = out.get(rollupKeyId({ tenantId: row.tenant_id, unitId: row.unit_id, scope: row.scope }));
-      list?.push({ grp: Number(row.grp), dim: row.dim, c: Array.from({ length: COUNTERS }, (_, i) => Number(row[`c${i}`] ?? 0)) });
+      const c = new Array<number>(COUNTERS);
+      for (let i = 0; i < COUNTERS; i++) c[i] = Number(row[COUNTER_COLUMNS[i]] ?? 0);
+      lists[Number(row.n) - 1].push({ grp: Number(row.grp), dim: row.dim, c });
     }
     return out;
   }

@@ -85,13 +85,15 @@ export class LaggingUnitsArgs {
 
 @Resolver(() => OrgUnit)
 export class UnitStatsFieldResolver {
+  // `validate: false`: PeriodInput has no class-validator rules (resolvePeriod checks it), and
+  // type-graphql's validation costs an import of class-validator per call, here once per unit.
   @FieldResolver(() => UnitStats, { description: 'Figures of the unit and its whole subtree for a period, from the rollups.' })
-  stats(@Root() unit: OrgUnit, @Arg('period', () => PeriodInput) period: PeriodInput): UnitStats {
+  stats(@Root() unit: OrgUnit, @Arg('period', () => PeriodInput, { validate: false }) period: PeriodInput): UnitStats {
     return StatsService.stats(unit, period, false);
   }
 
   @FieldResolver(() => UnitStats, { description: 'Figures of the unit alone (its own records) for a period.' })
-  own(@Root() unit: OrgUnit, @Arg('period', () => PeriodInput) period: PeriodInput): UnitStats {
+  own(@Root() unit: OrgUnit, @Arg('period', () => PeriodInput, { validate: false }) period: PeriodInput): UnitStats {
     return StatsService.stats(unit, period, true);
   }
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Tenant } from './tenant.entity';
 import type { Scope } from '../../scope';
+import { mapRows } from '../../db/rows';
 
 /** Tenants are a small reference table: one statement loads those the scope may see. */
 export class TenantRepository {
@@ -13,6 +14,6 @@ export class TenantRepository {
     const qb = this.em.getKnex().select('*').from('tenant').orderBy('id');
     if (this.scope.tenantId !== null) qb.where('id', this.scope.tenantId);
     const rows: Record<string, unknown>[] = await this.em.execute(qb);
-    return rows.map((row) => this.em.map(Tenant, row));
+    return mapRows(this.em, Tenant, rows);
   }
 }

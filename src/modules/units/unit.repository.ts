@@ -2,6 +2,7 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { OrgUnit } from './org-unit.entity';
 import { UnitKind, UnitLevel } from './unit.enums';
 import { Scope, descendantOfSql } from '../../scope';
+import { mapRow, mapRows } from '../../db/rows';
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,7 +49,7 @@ export class UnitRepository {
 
   private async run(qb: Knex.QueryBuilder): Promise<OrgUnit[]> {
     const rows: Record<string, unknown>[] = await this.em.execute(qb);
-    return rows.map((row) => this.em.map(OrgUnit, row));
+    return mapRows(this.em, OrgUnit, rows);
   }
 
   async findByIds(ids: readonly string[]): Promise<OrgUnit[]> {
@@ -147,7 +148,7 @@ export class UnitRepository {
       const rootId = row.root_id as string;
       delete row.root_id;
       const list = out.get(rootId) ?? [];
-      list.push(this.em.map(OrgUnit, row));
+      list.push(mapRow(this.em, OrgUnit, row));
       out.set(rootId, list);
     }
     return out;
