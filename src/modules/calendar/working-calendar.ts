@@ -47,9 +47,18 @@ export class WorkingCalendar {
    * 00:00 of the following day. A reply is on time when it comes before this instant.
    */
   deadline(receivedAt: Date, n: number): Date {
-    const lastDay = this.addWorkingDays(shanghaiDate(receivedAt), n);
-    return startOfShanghaiDay(addDays(lastDay, 1));
+    // The deadline depends on the day of receipt only: an ingest batch of 5,000 events spans a
+    // few hundred days at most, so each (day, n) is walked once per calendar.
+    const key = `${shanghaiDate(receivedAt)}|${n}`;
+    let end = this.deadlines.get(key);
+    if (end === undefined) {
+      end = startOfShanghaiDay(addDays(this.addWorkingDays(shanghaiDate(receivedAt), n), 1)).getTime();
+      this.deadlines.set(key, end);
+    }
+    return new Date(end);
   }
+
+  private readonly deadlines = new Map<string, number>();
 
   /** Working days from the day after `from` up to and including `to` (0 when `to` <= `from`). */
   workingDaysBetween(from: string, to: string): number {
