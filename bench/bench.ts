@@ -88,13 +88,17 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** Node flags the server runs with, as in `npm start` and the Dockerfile. */
+const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; secret: string }> {
   const port = await freePort();
   const main = path.resolve(__dirname, '..', 'src', 'main.js');
   // The bench's own server: a token secret of its own (unless given), and no per-address rate
   // limit, which one load generator on one address would otherwise hit at once.
   const secret = process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex');
-  const child = spawn(process.execPath, [main], {
+  // The flags of `npm start` and the Dockerfile (a larger young generation: see the README).
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main], {
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -278,7 +282,7 @@ async function main(): Promise<void> {
       `- commit: ${commit}`,
       `- machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`,
       `- database: ${String(dataset.pg).split(' on ')[0]}, ${dataset.size}; tenant ${args.tenant}: ${dataset.events} events, ${dataset.items} items, ${dataset.schools} schools, ${dataset.rollups} rollup rows; figures of ${f.year}`,
-      `- server: ${server ? `started by the bench (node dist/src/main.js, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}, DB_POOL_SIZE=${process.env.DB_POOL_SIZE ?? 10})` : `at ${args.url}`}; ${args.duration} s per read measurement after a 2 s warm-up; writes: one call per connection (at least 3)`,
+      `- server: ${server ? `started by the bench (node ${SERVER_NODE_FLAGS.join(' ')} dist/src/main.js, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}, DB_POOL_SIZE=${process.env.DB_POOL_SIZE ?? 10})` : `at ${args.url}`}; ${args.duration} s per read measurement after a 2 s warm-up; writes: one call per connection (at least 3)`,
       `- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
       ingestCheck ? `- after the ingest: ${ingestCheck}` : '',
       '',

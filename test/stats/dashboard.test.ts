@@ -87,6 +87,31 @@ describe('figures of a unit', () => {
     expect(all.officers).toEqual({ active: 1, byRole: [{ role: 'OFFICER', count: 1 }] });
   });
 
+  it('gives the same totals whether a query asks for the breakdowns or not, also when one field of a batch does', async () => {
+    const totals = `interactions { received replied repliedOnTime overdue open invalid held interviews serviceRequests onTimeRate } disclosures { published inSpecialColumn }`;
+    const detail = `interactions { received replied repliedOnTime overdue open invalid held interviews serviceRequests onTimeRate byKind { kind received overdue } } disclosures { published inSpecialColumn byCategory { categoryCode count } }`;
+    const read = (fields: string, other = fields) =>
+      gqlData(t, `query($p: PeriodInput!) { hb: unit(code: "${u.hb.code}") { stats(period: $p) { ${fields} } } xg: unit(code: "${u.xg.code}") { stats(period: $p) { ${other} } own(period: $p) { ${fields} } } }`, { p: { year: 2023 } });
+    const lean = await read(totals);
+    const full = await read(detail);
+    const mixed = await read(totals, detail);
+    const strip = (s: { interactions: Record<string, unknown>; disclosures: Record<string, unknown> }) => {
+      const { byKind: _k, ...interactions } = s.interactions;
+      const { byCategory: _c, ...disclosures } = s.disclosures;
+      return { interactions, disclosures };
+    };
+    for (const d of [full, mixed]) {
+      expect(strip(d.hb.stats)).toEqual(lean.hb.stats);
+      expect(strip(d.xg.stats)).toEqual(lean.xg.stats);
+      expect(strip(d.xg.own)).toEqual(lean.xg.own);
+    }
+    expect(lean.xg.stats.interactions).toMatchObject({ received: 11, overdue: 2, interviews: 2, serviceRequests: 3 });
+    expect(lean.xg.stats.disclosures).toEqual({ published: 3, inSpecialColumn: 1 });
+    // The breakdowns are whole where asked, and hold no folded entry.
+    expect(full.xg.stats.interactions.byKind.map((k: { kind: string }) => k.kind)).toEqual(['INTERVIEW', 'MAILBOX', 'SERVICE_REQUEST']);
+    expect(mixed.xg.stats.disclosures.byCategory).toEqual([{ categoryCode: 'NEWS', count: 2 }, { categoryCode: 'ADMISSIONS', count: 1 }]);
+  });
+
   it('counts days in Asia/Shanghai time', async () => {
     expect((await figures('a', 'own', '{ year: 2023 }')).interactions.received).toBe(0);
     const y2024 = await figures('a', 'own', '{ year: 2024 }');

@@ -52,6 +52,19 @@ export const FAMILIES = {
 export type Family = keyof typeof FAMILIES;
 
 /**
+ * Dims a figure needs only for a breakdown (per kind, per category): when no request of a batch
+ * asks for the breakdown, the statement folds them, so a dashboard gets a few rows per unit
+ * instead of one per kind and category. `dim` is the group's dim as the statement has it (group 2
+ * already as 'kind|T' / 'kind|L' / 'past'). Group 1 keeps the kinds whose counts are figures of
+ * their own (interviews, surveys, solicitations, service requests).
+ */
+export const FOLDED_DIM: Partial<Record<number, (dim: string) => string>> = {
+  [G.EVENTS]: (dim) => `(case when ${dim} in ('INTERVIEW', 'SURVEY', 'SOLICITATION', 'SERVICE_REQUEST') then ${dim} else '' end)`,
+  [G.EVENTS_OPEN_DUE]: (dim) => `('|' || split_part(${dim}, '|', 2))`,
+  [G.ITEMS]: () => `''`,
+};
+
+/**
  * Group 2's rows (migration 110000): `T|kind` counts every open event with a deadline, `D|due|kind`
  * those of one deadline (due: UTC ISO seconds). Overdue now = T − D rows due after now. Both
  * conditions are ranges of the primary key's last column (dims compare bytewise, collation "C").

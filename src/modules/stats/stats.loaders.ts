@@ -1,7 +1,7 @@
 import { groupedLoader } from '../../loaders';
 import type { OrgUnit } from '../units/org-unit.entity';
 import type { Period } from './period';
-import { Family, FAMILIES } from './rollup.groups';
+import { Family, FAMILIES, FOLDED_DIM } from './rollup.groups';
 import { RollupKey, RollupRow, rollupKeyId, rollupScope, StatsRepository } from './stats.repository';
 
 export interface FigureKey {
@@ -9,6 +9,8 @@ export interface FigureKey {
   own: boolean;
   period: Period;
   family: Family;
+  /** No breakdown by kind or category is needed: the statement may fold those dims (FOLDED_DIM). */
+  totalsOnly?: boolean;
 }
 
 /**
@@ -22,17 +24,20 @@ export function createStatsLoaders(repo: StatsRepository, now: Date) {
   return {
     figures: groupedLoader<FigureKey, RollupRow[]>({
       groupOf: (k) => `${k.period.from}|${k.period.to}`,
-      idOf: (k) => `${rollupKeyId(rollupKey(k))}|${k.family}`,
+      idOf: (k) => `${rollupKeyId(rollupKey(k))}|${k.family}|${k.totalsOnly ? 'T' : ''}`,
       fetch: async (keys) => {
         const families = [...new Set(keys.map((k) => k.family))];
         const groups = [...new Set(families.flatMap((f) => FAMILIES[f]))];
+        // A group's dims are folded only when no key of the batch wants its breakdown.
+        const folded = new Set<number>(groups.filter((g) => FOLDED_DIM[g]));
+        for (const k of keys) if (!k.totalsOnly) for (const g of FAMILIES[k.family]) folded.delete(g);
         const unique = new Map(keys.map((k) => [rollupKeyId(rollupKey(k)), rollupKey(k)]));
-        const rows = await repo.figures([...unique.values()], groups, keys[0].period, now);
+        const rows = await repo.figures([...unique.values()], groups, keys[0].period, now, [...folded]);
         const out = new Map<string, RollupRow[]>();
         for (const k of keys) {
           const wanted: readonly number[] = FAMILIES[k.family];
           const id = rollupKeyId(rollupKey(k));
-          out.set(`${id}|${k.family}`, (rows.get(id) ?? []).filter((r) => wanted.includes(r.grp)));
+          out.set(`${id}|${k.family}|${k.totalsOnly ? 'T' : ''}`, (rows.get(id) ?? []).filter((r) => wanted.includes(r.grp)));
         }
         return out;
       },

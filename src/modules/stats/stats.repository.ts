@@ -3,7 +3,7 @@ import type { Scope } from '../../scope';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
-import { G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
+import { FOLDED_DIM, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
 
 /** Which rollup rows hold a unit's figures: schools have no children, so their own rows are their subtree's. */
 export function rollupScope(unit: Pick<OrgUnit, 'level'>, own: boolean): 'O' | 'S' {
@@ -54,17 +54,22 @@ export class StatsRepository {
    * deadlines (group 2) are read as their totals per kind ('kind|T') and the rows due after now,
    * folded into 'kind|L' (overdue = T − L); the rows due before now are not read at all. Open
    * applications' due instants (group 6, few) are judged against `now` in the statement and folded
-   * into past ('0000') and not yet ('9999').
+   * into past ('0000') and not yet ('9999'). The dims of the `folded` groups are folded as
+   * FOLDED_DIM says (no breakdown by kind or category).
    */
-  async figures(keys: RollupKey[], groups: readonly number[], period: Period, now: Date = new Date()): Promise<Map<string, RollupRow[]>> {
+  async figures(keys: RollupKey[], groups: readonly number[], period: Period, now: Date = new Date(), folded: readonly number[] = []): Promise<Map<string, RollupRow[]>> {
     const out = new Map<string, RollupRow[]>(keys.map((k) => [rollupKeyId(k), []]));
     const valid = keys.filter((k) => UUID_RE.test(k.unitId) && Number.isInteger(k.tenantId));
     if (!valid.length) return out;
     const iso = nowIso(now);
     const rowsOf = rollupRowsSql({ tenant: 'k.tenant_id', unit: 'k.unit_id', scope: 'k.scope' }, groups, period, [], iso);
-    const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then case when ${OPEN_DUE_TOTAL('r')} then split_part(r.dim, '|', 2) || '|T'
-                                                              when ${OPEN_DUE_LATER('r')} then split_part(r.dim, '|', 3) || '|L' else 'past' end
-                   when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end else r.dim end) collate "C"`;
+    const openDue = `(case when ${OPEN_DUE_TOTAL('r')} then split_part(r.dim, '|', 2) || '|T'
+                           when ${OPEN_DUE_LATER('r')} then split_part(r.dim, '|', 3) || '|L' else 'past' end)`;
+    const fold = (g: number, dim: string) => (folded.includes(g) && FOLDED_DIM[g] ? FOLDED_DIM[g]!(dim) : dim);
+    const dim = `(case r.grp when ${G.EVENTS_OPEN_DUE} then ${fold(G.EVENTS_OPEN_DUE, openDue)}
+                   when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end
+                   when ${G.EVENTS} then ${fold(G.EVENTS, 'r.dim')}
+                   when ${G.ITEMS} then ${fold(G.ITEMS, 'r.dim')} else r.dim end) collate "C"`;
     // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: a
     // dashboard's statement returns thousands of rows, and each would repeat a uuid to parse.
     const rows: { n: number; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(

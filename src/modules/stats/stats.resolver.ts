@@ -102,12 +102,12 @@ export class UnitStatsFieldResolver {
 export class StatsResolver {
   @FieldResolver(() => DisclosureStats)
   async disclosures(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DisclosureStats> {
-    return Figures.disclosures(await StatsService.rows(ctx, s, selects(info, 'byChannel') ? 'disclosures' : 'disclosureCounts'));
+    return Figures.disclosures(await StatsService.rows(ctx, s, selects(info, 'byChannel') ? 'disclosures' : 'disclosureCounts', !selects(info, 'byCategory')));
   }
 
   @FieldResolver(() => InteractionStats)
   async interactions(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<InteractionStats> {
-    return Figures.interactions(await StatsService.rows(ctx, s, selects(info, 'overdue') ? 'interactions' : 'interactionCounts'), ctx.now);
+    return Figures.interactions(await StatsService.rows(ctx, s, selects(info, 'overdue') ? 'interactions' : 'interactionCounts', !selects(info, 'byKind')), ctx.now);
   }
 
   @FieldResolver(() => ApplicationStats)

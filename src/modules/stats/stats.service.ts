@@ -56,7 +56,8 @@ export const Figures = {
       if (r.grp === G.ITEMS) {
         s.published += r.c[0];
         s.inSpecialColumn += r.c[1];
-        if (r.c[0]) s.byCategory.push({ categoryCode: r.dim, count: r.c[0] });
+        // '' is the folded dim of a batch that asked for no breakdown (FOLDED_DIM).
+        if (r.c[0] && r.dim !== '') s.byCategory.push({ categoryCode: r.dim, count: r.c[0] });
       } else if (r.grp === G.ITEM_CHANNELS && r.c[0]) {
         s.byChannel.push({ channel: r.dim as DisclosureChannel, count: r.c[0] });
       }
@@ -104,7 +105,8 @@ export const Figures = {
         }
       }
     }
-    total.byKind = [...kinds.values()].filter((k) => k.received > 0).map(finishCounts).sort((a, b) => a.kind.localeCompare(b.kind));
+    // Kind '' gathers the folded kinds when the query asked for no breakdown (FOLDED_DIM).
+    total.byKind = [...kinds.values()].filter((k) => k.received > 0 && (k.kind as string) !== '').map(finishCounts).sort((a, b) => a.kind.localeCompare(b.kind));
     return finishCounts(total);
   },
 
@@ -221,8 +223,9 @@ export const StatsService = {
     return Object.assign(new UnitStats(), { unit, period: resolvePeriod(period), scope: own ? StatsScope.OWN : StatsScope.SUBTREE });
   },
 
-  rows(ctx: RequestContext, s: UnitStats, family: Family): Promise<RollupRow[]> {
-    return ctx.loaders.stats.figures.load({ unit: s.unit, own: s.scope === StatsScope.OWN, period: s.period, family });
+  /** The rollup rows of a figure family; `totalsOnly` when the query selects no breakdown by kind or category. */
+  rows(ctx: RequestContext, s: UnitStats, family: Family, totalsOnly = false): Promise<RollupRow[]> {
+    return ctx.loaders.stats.figures.load({ unit: s.unit, own: s.scope === StatsScope.OWN, period: s.period, family, totalsOnly });
   },
 
   async rankings(
