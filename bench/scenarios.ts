@@ -36,8 +36,18 @@ const FIGURES = `interactions { received replied repliedOnTime invalid onTimeRat
 const FIGURES_SQL = `coalesce(sum(r.c0) filter (where r.grp = 1), 0) as received, coalesce(sum(r.c1) filter (where r.grp = 1), 0) as replied,
   coalesce(sum(r.c2) filter (where r.grp = 1), 0) as replied_on_time, coalesce(sum(r.c3) filter (where r.grp = 1), 0) as invalid,
   coalesce(sum(r.c4 + r.c5) filter (where r.grp = 1), 0) as excluded, coalesce(sum(r.c0) filter (where r.grp = 3), 0) as published`;
+/**
+ * A unit's yearly subtree rows of groups 1 and 3, as two exact ranges of the primary key (tenant,
+ * unit, scope, grp, grain, bucket). Written as `grp in (1, 3)`, PostgreSQL applies the group as a
+ * filter and walks every group's rows of the unit (28 pages a unit on the 100k database, 45–68 ms
+ * for the 122 counties, against a few ms this way).
+ */
 const ROLLUP_JOIN = (bucket: string) =>
-  `left join stat_rollup r on r.tenant_id = u.tenant_id and r.unit_id = u.id and r.scope = 'S' and r.grp in (1, 3) and r.grain = 'Y' and r.bucket = ${bucket}`;
+  `left join lateral (
+     select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = u.tenant_id and r.unit_id = u.id and r.scope = 'S' and r.grp = 1 and r.grain = 'Y' and r.bucket = ${bucket}
+     union all
+     select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = u.tenant_id and r.unit_id = u.id and r.scope = 'S' and r.grp = 3 and r.grain = 'Y' and r.bucket = ${bucket}
+   ) r on true`;
 
 const gql = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
 
