@@ -7,14 +7,14 @@ type Mapper = (row: Row) => unknown;
 const mappers = new WeakMap<EntityMetadata, Mapper>();
 
 /**
- * Raw rows as instances of an entity class, for reads. Every repository writes its own SQL and the
- * API never flushes a unit of work (writes are SQL statements too), so the rows need the entity's
- * prototype and its properties, not MikroORM's change tracking. `em.map` gives objects of the same
- * class and values, and also registers each in the identity map, snapshots it and routes every
- * property through a getter and setter: 9–10 ms for the 158 bureaus of a province dashboard, against under 1 ms here
- * (measured on the 5M-event bench database). The mapping itself is MikroORM's: its compiled
- * column-to-property mapper (with dates parsed), the custom types' conversions, and numbers given
- * as text made numbers, as em.map's validator does. test/db/rows.test.ts checks every entity
+ * Raw rows as instances of an entity class: the one way every repository turns its SQL's rows into
+ * entities. The API never flushes a unit of work (writes are SQL statements too), so the rows need
+ * the entity's prototype and its properties, not MikroORM's change tracking. `em.map` gives objects
+ * of the same class and values, and also registers each in the identity map, snapshots it and
+ * routes every property through a getter and setter: 9–10 ms for the 158 bureaus of a province
+ * dashboard, against under 1 ms here (5M-event bench database). The mapping itself is MikroORM's:
+ * its compiled column-to-property mapper (dates parsed), the custom types' conversions, and numbers
+ * given as text made numbers, as em.map's validator does. test/db/rows.test.ts checks every entity
  * against em.map.
  */
 export function mapRow<T>(em: EntityManager, entity: abstract new (...args: never[]) => T, row: Row): T {

@@ -23,6 +23,12 @@ export class WorkingCalendar {
   /** `exceptions`: date → working?, for days that depart from the Monday–Friday rule. */
   constructor(readonly exceptions: ReadonlyMap<string, boolean>) {}
 
+  /**
+   * Deadlines by (day of receipt, working days), as epoch ms: a deadline depends on the day only,
+   * and an ingest batch of 5,000 events spans a few hundred days at most.
+   */
+  private readonly deadlines = new Map<string, number>();
+
   isWorkingDay(date: string): boolean {
     const exception = this.exceptions.get(date);
     if (exception !== undefined) return exception;
@@ -47,18 +53,15 @@ export class WorkingCalendar {
    * 00:00 of the following day. A reply is on time when it comes before this instant.
    */
   deadline(receivedAt: Date, n: number): Date {
-    // The deadline depends on the day of receipt only: an ingest batch of 5,000 events spans a
-    // few hundred days at most, so each (day, n) is walked once per calendar.
-    const key = `${shanghaiDate(receivedAt)}|${n}`;
+    const day = shanghaiDate(receivedAt);
+    const key = `${day}|${n}`;
     let end = this.deadlines.get(key);
     if (end === undefined) {
-      end = startOfShanghaiDay(addDays(this.addWorkingDays(shanghaiDate(receivedAt), n), 1)).getTime();
+      end = startOfShanghaiDay(addDays(this.addWorkingDays(day, n), 1)).getTime();
       this.deadlines.set(key, end);
     }
     return new Date(end);
   }
-
-  private readonly deadlines = new Map<string, number>();
 
   /** Working days from the day after `from` up to and including `to` (0 when `to` <= `from`). */
   workingDaysBetween(from: string, to: string): number {

@@ -6,6 +6,7 @@ import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';
 import { DisclosureReview } from './disclosure-review.entity';
 import { DisclosureChannel, DisclosureOrder, DisclosureStatus } from './disclosure.enums';
+import { mapRow, mapRows } from '../../db/rows';
 
 export interface ItemListFilter {
   tenantId?: number;
@@ -32,60 +33,6 @@ export const ITEM_COLUMNS = [
   'published_at', 'external_id', 'created_at', 'updated_at',
 ];
 const REVIEW_COLUMNS = ['tenant_id', 'id', 'item_id', 'step', 'reviewer', 'decision', 'note', 'at'];
-
-function toDate(v: unknown): Date | null {
-  if (v === null || v === undefined) return null;
-  return v instanceof Date ? v : new Date(v as string);
-}
-
-/** pg answers text[] as an array; a literal '{A,B}' (should a driver ever give one) is parsed too. */
-function toArray(v: unknown): string[] {
-  if (Array.isArray(v)) return v as string[];
-  if (typeof v === 'string') return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
-  return [];
-}
-
-export function mapItem(row: Record<string, any>): DisclosureItem {
-  return Object.assign(new DisclosureItem(), {
-    tenantId: Number(row.tenant_id),
-    id: row.id,
-    unitId: row.unit_id,
-    title: row.title,
-    documentNumber: row.document_number ?? null,
-    categoryCode: row.category_code,
-    channels: toArray(row.channels) as DisclosureChannel[],
-    specialColumn: row.special_column ?? null,
-    url: row.url ?? null,
-    status: row.status,
-    publishedAt: toDate(row.published_at),
-    externalId: row.external_id ?? null,
-    createdAt: toDate(row.created_at)!,
-    updatedAt: toDate(row.updated_at)!,
-  });
-}
-
-function mapReview(row: Record<string, any>): DisclosureReview {
-  return Object.assign(new DisclosureReview(), {
-    tenantId: Number(row.tenant_id),
-    id: row.id,
-    itemId: row.item_id,
-    step: row.step,
-    reviewer: row.reviewer,
-    decision: row.decision,
-    note: row.note ?? null,
-    at: toDate(row.at)!,
-  });
-}
-
-function mapCategory(row: Record<string, any>): DisclosureCategory {
-  return Object.assign(new DisclosureCategory(), {
-    tenantId: Number(row.tenant_id),
-    code: row.code,
-    name: row.name,
-    sortOrder: Number(row.sort_order),
-    active: row.active,
-  });
-}
 
 /**
  * All SQL over the disclosure tables. Items belong to units: every item query joins the owning
@@ -117,7 +64,7 @@ export class DisclosureRepository {
   async categoriesOf(tenantId: number): Promise<DisclosureCategory[]> {
     if (!this.scope.seesTenant(tenantId)) return [];
     const qb = this.knex().select('*').from('disclosure_category').where('tenant_id', tenantId).orderBy([{ column: 'sort_order' }, { column: 'code' }]);
-    return (await this.em.execute(qb)).map(mapCategory);
+    return mapRows(this.em, DisclosureCategory, await this.em.execute(qb));
   }
 
   async categoriesByKeys(keys: readonly { tenantId: number; code: string }[]): Promise<DisclosureCategory[]> {
@@ -127,7 +74,7 @@ export class DisclosureRepository {
       .select('*')
       .from('disclosure_category')
       .whereIn(['tenant_id', 'code'], visible.map((k) => [k.tenantId, k.code]));
-    return (await this.em.execute(qb)).map(mapCategory);
+    return mapRows(this.em, DisclosureCategory, await this.em.execute(qb));
   }
 
   async upsertCategory(c: { tenantId: number; code: string; name: string; sortOrder: number; active: boolean }): Promise<DisclosureCategory> {
@@ -137,14 +84,14 @@ export class DisclosureRepository {
        returning *`,
       [c.tenantId, c.code, c.name, c.sortOrder, c.active],
     );
-    return mapCategory(row);
+    return mapRow(this.em, DisclosureCategory, row);
   }
 
   async findByIds(ids: readonly string[]): Promise<DisclosureItem[]> {
     const valid = ids.filter((id) => UUID_RE.test(id));
     if (valid.length === 0) return [];
     const qb = this.items().select(this.itemCols('i')).whereIn('i.id', valid);
-    return (await this.em.execute(qb)).map(mapItem);
+    return mapRows(this.em, DisclosureItem, await this.em.execute(qb));
   }
 
   /** The item, locked for the rest of the transaction `tx` (workflow steps serialize on it). */
@@ -158,7 +105,7 @@ export class DisclosureRepository {
       .forUpdate('i');
     this.scope.restrictRows(qb, 'u', 'item', 'i');
     const [row] = await tx.execute(qb);
-    return row ? mapItem(row) : null;
+    return row ? mapRow(tx, DisclosureItem, row) : null;
   }
 
   /** Workflow records of many items, oldest first. */
@@ -174,7 +121,7 @@ export class DisclosureRepository {
       .orderBy([{ column: 'r.item_id' }, { column: 'r.at' }, { column: 'r.id' }]);
     // Review records name reviewers and carry their notes: staff of the item's subtree only.
     this.scope.restrictRows(qb, 'u', 'private');
-    return (await this.em.execute(qb)).map(mapReview);
+    return mapRows(this.em, DisclosureReview, await this.em.execute(qb));
   }
 
   private filtered(f: ItemListFilter): Knex.QueryBuilder {
@@ -211,7 +158,7 @@ export class DisclosureRepository {
       qb.orderByRaw('i.published_at desc nulls last, i.id desc');
     }
     qb.limit(first + 1);
-    return (await this.em.execute(qb)).map(mapItem);
+    return mapRows(this.em, DisclosureItem, await this.em.execute(qb));
   }
 
   async count(f: ItemListFilter): Promise<number> {
@@ -254,7 +201,7 @@ export class DisclosureRepository {
     this.scope.restrictUnits(qb, 'r');
     for (const row of await this.em.execute(qb)) {
       const list = out.get(row.root_id) ?? [];
-      list.push(mapItem(row));
+      list.push(mapRow(this.em, DisclosureItem, row));
       out.set(row.root_id, list);
     }
     return out;

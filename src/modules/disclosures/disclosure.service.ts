@@ -17,7 +17,8 @@ import {
   ReviewDisclosureItemInput,
   UpdateDisclosureItemInput,
 } from './disclosure.inputs';
-import { ItemKey, ItemListFilter, mapItem } from './disclosure.repository';
+import { ItemKey, ItemListFilter } from './disclosure.repository';
+import { mapRow } from '../../db/rows';
 
 const CURSOR_TAG: Record<DisclosureOrder, string> = {
   [DisclosureOrder.PUBLISHED_AT_DESC]: 'dp',
@@ -113,7 +114,7 @@ async function step(
       `update disclosure_item set status = ?, published_at = coalesce(?, published_at), updated_at = ? where tenant_id = ? and id = ? returning *`,
       [next.status, next.publishedAt ?? null, new Date(), item.tenantId, item.id],
     );
-    return mapItem(row);
+    return mapRow(tx as EntityManager, DisclosureItem, row);
   });
 }
 
@@ -205,7 +206,7 @@ export const DisclosureService = {
       ],
     );
     if (rows.length === 0) throw new BadInputError(`Unit ${unit.code} already has an item with externalId ${input.externalId}.`, 'input.externalId');
-    return mapItem(rows[0]);
+    return mapRow(ctx.em, DisclosureItem, rows[0]);
   },
 
   async update(ctx: RequestContext, id: string, input: UpdateDisclosureItemInput): Promise<DisclosureItem> {
@@ -245,7 +246,7 @@ export const DisclosureService = {
         `update disclosure_item set ${cols.map((c) => (c === 'channels' ? `${c} = ?::text[]` : `${c} = ?`)).join(', ')} where tenant_id = ? and id = ? returning *`,
         [...cols.map((c) => set[c]), item.tenantId, item.id],
       );
-      return mapItem(row);
+      return mapRow(tx as EntityManager, DisclosureItem, row);
     });
   },
 

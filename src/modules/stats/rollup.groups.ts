@@ -1,5 +1,6 @@
 import { registerEnumType } from 'type-graphql';
 import { bucketRanges, EPOCH, Period } from './period';
+import { InteractionKind } from '../interactions/interaction.enums';
 
 /**
  * The groups of `stat_rollup` (migration 070000 documents the counters of each; the two must
@@ -58,8 +59,9 @@ export type Family = keyof typeof FAMILIES;
  * already as 'kind|T' / 'kind|L' / 'past'). Group 1 keeps the kinds whose counts are figures of
  * their own (interviews, surveys, solicitations, service requests).
  */
+const KINDS_COUNTED_APART = [InteractionKind.INTERVIEW, InteractionKind.SURVEY, InteractionKind.SOLICITATION, InteractionKind.SERVICE_REQUEST];
 export const FOLDED_DIM: Partial<Record<number, (dim: string) => string>> = {
-  [G.EVENTS]: (dim) => `(case when ${dim} in ('INTERVIEW', 'SURVEY', 'SOLICITATION', 'SERVICE_REQUEST') then ${dim} else '' end)`,
+  [G.EVENTS]: (dim) => `(case when ${dim} in (${KINDS_COUNTED_APART.map((k) => `'${k}'`).join(', ')}) then ${dim} else '' end)`,
   [G.EVENTS_OPEN_DUE]: (dim) => `('|' || split_part(${dim}, '|', 2))`,
   [G.ITEMS]: () => `''`,
 };

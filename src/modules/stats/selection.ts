@@ -6,6 +6,18 @@ import { FieldNode, GraphQLResolveInfo, SelectionSetNode } from 'graphql';
  * groups a query needs: `overdue` needs the open events' deadlines, `byChannel` the channel rows.
  */
 export function selects(info: GraphQLResolveInfo, name: string): boolean {
+  // graphql-js hands every element of a list the same fieldNodes array (and the answer depends on
+  // them and their document only), so the walk runs once per field of a query, not once per unit.
+  let answers = memo.get(info.fieldNodes);
+  if (!answers) memo.set(info.fieldNodes, (answers = new Map()));
+  let answer = answers.get(name);
+  if (answer === undefined) answers.set(name, (answer = walkSelection(info, name)));
+  return answer;
+}
+
+const memo = new WeakMap<readonly FieldNode[], Map<string, boolean>>();
+
+function walkSelection(info: GraphQLResolveInfo, name: string): boolean {
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode | undefined): boolean => {
     if (!set) return false;

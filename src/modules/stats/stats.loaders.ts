@@ -21,24 +21,26 @@ export interface FigureKey {
  */
 export function createStatsLoaders(repo: StatsRepository, now: Date) {
   const rollupKey = (k: FigureKey): RollupKey => ({ tenantId: k.unit.tenantId, unitId: k.unit.id, scope: rollupScope(k.unit, k.own) });
+  const figureId = (k: FigureKey, rollupId: string) => `${rollupId}|${k.family}|${k.totalsOnly ? 'T' : ''}`;
   return {
     figures: groupedLoader<FigureKey, RollupRow[]>({
       groupOf: (k) => `${k.period.from}|${k.period.to}`,
-      idOf: (k) => `${rollupKeyId(rollupKey(k))}|${k.family}|${k.totalsOnly ? 'T' : ''}`,
+      idOf: (k) => figureId(k, rollupKeyId(rollupKey(k))),
       fetch: async (keys) => {
         const families = [...new Set(keys.map((k) => k.family))];
         const groups = [...new Set(families.flatMap((f) => FAMILIES[f]))];
         // A group's dims are folded only when no key of the batch wants its breakdown.
         const folded = new Set<number>(groups.filter((g) => FOLDED_DIM[g]));
         for (const k of keys) if (!k.totalsOnly) for (const g of FAMILIES[k.family]) folded.delete(g);
-        const unique = new Map(keys.map((k) => [rollupKeyId(rollupKey(k)), rollupKey(k)]));
+        const rollupKeys = keys.map(rollupKey);
+        const unique = new Map(rollupKeys.map((rk) => [rollupKeyId(rk), rk]));
         const rows = await repo.figures([...unique.values()], groups, keys[0].period, now, [...folded]);
         const out = new Map<string, RollupRow[]>();
-        for (const k of keys) {
+        keys.forEach((k, i) => {
           const wanted: readonly number[] = FAMILIES[k.family];
-          const id = rollupKeyId(rollupKey(k));
-          out.set(`${id}|${k.family}|${k.totalsOnly ? 'T' : ''}`, (rows.get(id) ?? []).filter((r) => wanted.includes(r.grp)));
-        }
+          const id = rollupKeyId(rollupKeys[i]);
+          out.set(figureId(k, id), (rows.get(id) ?? []).filter((r) => wanted.includes(r.grp)));
+        });
         return out;
       },
       missing: () => [],
