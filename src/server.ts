@@ -19,6 +19,9 @@ import { batchCap, costError, depthRule, operationCost, RateLimits } from './aut
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { DataVersions } from './cache/versions';
+import { ResponseCache } from './cache/response-cache';
+import { startSubscriptionServer } from './subscriptions/server';
 
 export interface RunningServer {
   url: string;
@@ -97,9 +100,15 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
+  // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
+  const versions = new DataVersions(db, logger);
+  await versions.start();
+  const responseCache = new ResponseCache(config.cache, versions, logger);
+  const schema = await getSchema();
+  const subscriptions = startSubscriptionServer({ httpServer, schema, db, config, logger, versions, verifyToken: deps.verifyToken, formatError: createErrorFormatter(logger, development) });
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: await getSchema(),
+    schema,
     introspection: config.introspection,
     allowBatchedHttpRequests: true,
     validationRules: [depthRule(config.limits.maxDepth)],
@@ -139,6 +148,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
           };
         },
       },
+      responseCache.plugin(),
     ],
   });
   await apollo.start();
@@ -169,6 +179,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     rateLimits.ipMiddleware(),
     batchCap(config.limits.maxBatch),
     sqlTally,
+    responseCache.fastPath(),
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
@@ -192,7 +203,10 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     httpServer,
     stop: () =>
       (stopping ??= (async () => {
+        await subscriptions.close();
         await apollo.stop(); // drains the HTTP server: in-flight requests finish first
+        await versions.stop();
+        await responseCache.close();
         await db.close();
       })()),
   };
