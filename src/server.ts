@@ -27,6 +27,8 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** Live subscription groups of this process (tests, metrics). */
+  subscriptionGroups(): number;
   /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
   stop(): Promise<void>;
 }
@@ -201,6 +203,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     url: `http://${shownHost}:${port}/graphql`,
     port,
     httpServer,
+    subscriptionGroups: () => subscriptions.hub.groupCount,
     stop: () =>
       (stopping ??= (async () => {
         await subscriptions.close();

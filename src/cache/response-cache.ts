@@ -122,7 +122,7 @@ export class ResponseCache {
   /** The full key (and strong ETag value) under the current versions and TTL window. */
   private fullKey(base: string, deps: VersionKey[]): string {
     const window = Math.floor(Date.now() / (this.config.ttlSeconds * 1000));
-    return sha(`${base}|${deps.map((d) => `${d}=${this.versions.get(d)}`).join(',')}|${window}`);
+    return sha(`${this.versions.storeId}|${base}|${deps.map((d) => `${d}=${this.versions.get(d)}`).join(',')}|${window}`);
   }
 
   private async lookup(key: string): Promise<string | undefined> {

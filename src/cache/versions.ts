@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import type { Database } from '../db/orm';
 import type { Logger } from '../logger';
@@ -52,6 +53,12 @@ export class DataVersions extends EventEmitter {
   private listener: Client | null = null;
   private stopped = false;
   private retry: NodeJS.Timeout | null = null;
+  /**
+   * Which database these versions count (PostgreSQL: its system identifier and name; the embedded
+   * store: this process): part of every cache key, so processes on other databases that share a
+   * Redis never read each other's answers.
+   */
+  storeId: string = randomUUID();
 
   constructor(
     private readonly db: Database,
@@ -64,7 +71,13 @@ export class DataVersions extends EventEmitter {
   async start(): Promise<void> {
     await this.loadTenants();
     await this.refresh();
-    if (this.db.kind === 'postgres') await this.listen();
+    if (this.db.kind === 'postgres') {
+      const [row] = await withSqlTally({ statements: 0 }, () =>
+        this.db.orm.em.getConnection().execute<{ id: string }[]>('select (select system_identifier from pg_control_system()) || \'/\' || current_database() as id'),
+      );
+      this.storeId = row.id;
+      await this.listen();
+    }
     else this.listenEmbedded();
   }
 
