@@ -11,6 +11,7 @@ import type { Logger } from '../logger';
 import type { SqlTally } from '../db/sql-counter';
 import type { DataVersions, VersionKey } from './versions';
 import { DependencyAnalyser } from './dependencies';
+import { withSqlTally } from '../db/sql-counter';
 
 export interface CacheConfig {
   /** Serve queries from the response cache (RESPONSE_CACHE). */
@@ -55,6 +56,7 @@ interface OpState {
   notModified?: boolean;
   bypass?: boolean;
   mutation?: boolean;
+  ownStatements?: number;
 }
 
 /**
@@ -206,8 +208,12 @@ export class ResponseCache {
             const base = cache.baseKey(doc, request.operationName, request.variables, visibility);
             let deps = cache.deps.get(base);
             if (!deps) {
-              deps = await cache.analyser.analyse(contextValue.em, contextValue.scope, document, operation, request.variables ?? {});
+              // The cache's own look-ups (where a named unit lies: once per unit and process) are
+              // counted apart, in x-cache-statements, not in the operation's x-sql-statements.
+              const own = { statements: 0 };
+              deps = await withSqlTally(own, () => cache.analyser.analyse(contextValue.em, contextValue.scope, document, operation, request.variables ?? {}));
               cache.deps.set(base, deps);
+              state.ownStatements = own.statements;
             }
             state.key = cache.fullKey(base, deps);
             state.public = visibility === 'public';
@@ -237,6 +243,7 @@ export class ResponseCache {
               return;
             }
             cache.headers((n, v) => h.set(n, v), state.key, !!state.public, state.hit || state.notModified ? 'HIT' : 'MISS');
+            if (state.ownStatements) h.set('x-cache-statements', String(state.ownStatements));
             if (!state.hit && !state.notModified) {
               await cache.store.set(state.key, JSON.stringify(single), cache.config.ttlSeconds * 1000).catch(() => undefined);
             }
