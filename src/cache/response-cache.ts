@@ -127,11 +127,20 @@ export class ResponseCache {
     return sha(`${this.versions.storeId}|${base}|${deps.map((d) => `${d}=${this.versions.get(d)}`).join(',')}|${window}`);
   }
 
+  /** A stored answer, or undefined (also when the storage fails or takes over 100 ms: Redis away is a miss, not a stall). */
   private async lookup(key: string): Promise<string | undefined> {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      return await this.store.get(key);
+      return await Promise.race([
+        this.store.get(key),
+        new Promise<undefined>((resolve) => {
+          timer = setTimeout(() => resolve(undefined), 100);
+        }),
+      ]);
     } catch {
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -245,7 +254,8 @@ export class ResponseCache {
             cache.headers((n, v) => h.set(n, v), state.key, !!state.public, state.hit || state.notModified ? 'HIT' : 'MISS');
             if (state.ownStatements) h.set('x-cache-statements', String(state.ownStatements));
             if (!state.hit && !state.notModified) {
-              await cache.store.set(state.key, JSON.stringify(single), cache.config.ttlSeconds * 1000).catch(() => undefined);
+              // Not awaited: the answer does not wait for the storage.
+              void cache.store.set(state.key, JSON.stringify(single), cache.config.ttlSeconds * 1000).catch(() => undefined);
             }
           },
         };
