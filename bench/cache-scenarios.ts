@@ -143,17 +143,27 @@ async function fanout(ctx: CacheBenchContext): Promise<{ rows: string[]; notes: 
   const stamps = new Float64Array(subscribers);
   const cpu0 = cpuSeconds(ctx.pid);
   const opened = Date.now();
+  let connected = 0;
   for (let c = 0; c < connections; c++) {
-    clients.push(createClient({ url: ws, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined }));
+    clients.push(createClient({ url: ws, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, onNonLazyError: () => undefined, on: { connected: () => connected++ } }));
   }
+  const connectDeadline = Date.now() + 30_000;
+  while (connected < connections && Date.now() < connectDeadline) await new Promise((r) => setTimeout(r, 50));
   let errors = 0;
+  let firstError = '';
   const unsubscribe: (() => void)[] = [];
   for (let i = 0; i < subscribers; i++) {
     const u = units[i % units.length];
     unsubscribe.push(
       clients[i % connections].subscribe(
         { query, variables: { u: u.id, p: { year: ctx.f.year } } },
-        { next: () => (stamps[i] = Date.now()), error: () => errors++, complete: () => undefined },
+        {
+          next: () => (stamps[i] = Date.now()),
+          error: (e) => {
+            if (!errors++) firstError = JSON.stringify(e instanceof Error ? e.message : (e as { code?: number; reason?: string })?.code ?? e).slice(0, 200);
+          },
+          complete: () => undefined,
+        },
       ),
     );
   }
@@ -206,7 +216,7 @@ async function fanout(ctx: CacheBenchContext): Promise<{ rows: string[]; notes: 
   for (const u of unsubscribe) u();
   await Promise.all(clients.map((c) => c.dispose()));
   void lastMessage;
-  const line = `- fanout: ${subscribers} subscriptions on ${connections} connections over ${units.length} units (set up in ${fmt(setupSeconds)} s, server CPU ${fmt(cpuSeconds(ctx.pid) - cpu0)} s in all); ${writes} writes, one a second: ${latencies.length} updates delivered, delivery p50 ${fmt(pct(latencies, 50), 0)} ms, p95 ${fmt(pct(latencies, 95), 0)} ms, max ${fmt(latencies.at(-1) ?? NaN, 0)} ms; ${missed} not within 5 s; ${errors} errors; server CPU during the writes ${fmt(cpuPct, 0)}% of one core (of ${2 * 100}% on 2 cores); RSS ${fmt(rssAfterSubscribe, 0)} MB after subscribing, ${fmt(maxRss, 0)} MB max; load ${load()}`;
+  const line = `- fanout: ${subscribers} subscriptions on ${connections} connections over ${units.length} units (set up in ${fmt(setupSeconds)} s, server CPU ${fmt(cpuSeconds(ctx.pid) - cpu0)} s in all); ${writes} writes, one a second: ${latencies.length} updates delivered, delivery p50 ${fmt(pct(latencies, 50), 0)} ms, p95 ${fmt(pct(latencies, 95), 0)} ms, max ${fmt(latencies.at(-1) ?? NaN, 0)} ms; ${missed} not within 5 s; ${errors} errors${firstError ? ` (first: ${firstError})` : ''}; server CPU during the writes ${fmt(cpuPct, 0)}% of one core (of ${2 * 100}% on 2 cores); RSS ${fmt(rssAfterSubscribe, 0)} MB after subscribing, ${fmt(maxRss, 0)} MB max; load ${load()}`;
   process.stdout.write(line + '\n');
   return { rows: [], notes: [line] };
 }

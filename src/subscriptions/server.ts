@@ -1,7 +1,8 @@
 import type http from 'node:http';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, stripIgnoredCharacters, validate, DocumentNode } from 'graphql';
+import { GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, stripIgnoredCharacters, validate, DocumentNode, OperationDefinitionNode } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../db/orm';
@@ -62,10 +63,47 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
   const perCaller = new Map<string, number>();
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
   const rules = [...specifiedRules, depthRule(config.limits.maxDepth)];
+  type Checked = { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> } | { errors: readonly GraphQLError[] };
+  const documents = new LRUCache<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>({ max: 1_000 });
+  const prices = new LRUCache<string, { cost: number | null }>({ max: 10_000 });
+  const normalizedText = new LRUCache<string, string>({ max: 1_000 });
+  const normalized = (q: string) => {
+    let n = normalizedText.get(q);
+    if (n === undefined) normalizedText.set(q, (n = stripIgnoredCharacters(q)));
+    return n;
+  };
+  const check = (query: string, operationName: string | null | undefined, variables: Record<string, unknown>): Checked => {
+    let parsed = documents.get(query);
+    if (!parsed) {
+      try {
+        const document = parse(query);
+        const errors = validate(deps.schema, document, rules);
+        parsed = errors.length ? { errors: errors.map((e) => badInput(e.message, 'GRAPHQL_VALIDATION_FAILED')) } : { document };
+      } catch (err) {
+        parsed = { errors: [badInput((err as Error).message, 'GRAPHQL_PARSE_FAILED')] };
+      }
+      documents.set(query, parsed);
+    }
+    if ('errors' in parsed) return parsed;
+    const { document } = parsed;
+    const operation = getOperationAST(document, operationName);
+    if (!operation) return { errors: [badInput('Unable to identify the operation.')] };
+    if (operation.operation !== 'subscription') return { errors: [badInput('Only subscriptions are served over the WebSocket; send queries and mutations over HTTP.', 'NOT_A_SUBSCRIPTION')] };
+    const root = operation.selectionSet.selections[0];
+    if (root.kind !== 'Field' || !LIVE_FIELDS.has(root.name.value)) return { errors: [badInput('Subscribe to one field: statsChanged or itemPublished.')] };
+    const priceKey = `${operationName ?? ''}\n${JSON.stringify(variables)}\n${query}`;
+    let price = prices.get(priceKey);
+    if (!price) prices.set(priceKey, (price = { cost: operationCost(deps.schema, document, operationName, variables, config.maxPageSize) }));
+    const cost = price.cost;
+    if (cost !== null && cost > config.limits.maxCost) return { errors: [badInput(`The operation costs ${cost}, more than the ${config.limits.maxCost} allowed.`, 'MAX_COST', { cost, maxCost: config.limits.maxCost })] };
+    return { document, operation, variables };
+  };
 
   const disposable = useServer<Record<string, unknown>, ConnectionExtra>(
     {
       schema: deps.schema,
+      // Thousands of subscriptions opened at once may keep a new connection's init waiting.
+      connectionInitWaitTimeout: 15_000,
       onConnect: async (ctx) => {
         try {
           const em = deps.db.orm.em.fork({ useContext: false });
@@ -82,22 +120,11 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
       onSubscribe: async (ctx, _id, payload) => {
         const principal = ctx.extra.principal;
         if (!principal) return [new GraphQLError('Not connected.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
-        let document: DocumentNode;
-        try {
-          document = parse(payload.query);
-        } catch (err) {
-          return [badInput((err as Error).message, 'GRAPHQL_PARSE_FAILED')];
-        }
-        const errors = validate(deps.schema, document, rules);
-        if (errors.length) return errors.map((e) => badInput(e.message, 'GRAPHQL_VALIDATION_FAILED'));
-        const operation = getOperationAST(document, payload.operationName);
-        if (!operation) return [badInput('Unable to identify the operation.')];
-        if (operation.operation !== 'subscription') return [badInput('Only subscriptions are served over the WebSocket; send queries and mutations over HTTP.', 'NOT_A_SUBSCRIPTION')];
-        const root = operation.selectionSet.selections[0];
-        if (root.kind !== 'Field' || !LIVE_FIELDS.has(root.name.value)) return [badInput('Subscribe to one field: statsChanged or itemPublished.')];
-        const variables = (payload.variables ?? {}) as Record<string, unknown>;
-        const cost = operationCost(deps.schema, document, payload.operationName, variables, config.maxPageSize);
-        if (cost !== null && cost > config.limits.maxCost) return [badInput(`The operation costs ${cost}, more than the ${config.limits.maxCost} allowed.`, 'MAX_COST', { cost, maxCost: config.limits.maxCost })];
+        // Parsing, validation and pricing are memoized per document (and variables): dashboards
+        // open thousands of identical subscriptions at once.
+        const checked = check(payload.query, payload.operationName, (payload.variables ?? {}) as Record<string, unknown>);
+        if ('errors' in checked) return checked.errors;
+        const { document, operation, variables } = checked;
         const caller = ctx.extra.caller!;
         if ((ctx.extra.active ?? 0) >= config.subscriptions.perConnection) {
           return [badInput(`At most ${config.subscriptions.perConnection} subscriptions per connection.`, 'MAX_SUBSCRIPTIONS', { limit: config.subscriptions.perConnection })];
@@ -117,7 +144,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
           else perCaller.set(caller, n);
         };
         const joined = await hub.join(
-          { document, operation, operationName: payload.operationName, variables, normalized: stripIgnoredCharacters(payload.query), principal },
+          { document, operation, operationName: payload.operationName, variables, normalized: normalized(payload.query), principal },
           release,
         );
         if (Array.isArray(joined)) {
