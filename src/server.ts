@@ -17,7 +17,7 @@ import { authenticate } from './auth/authenticate';
 import { createTokenVerifier, TokenVerifier } from './auth/tokens';
 import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
 import { getSchema } from './schema';
-import { SqlTally, withSqlTally } from './db/sql-counter';
+import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
 
 export interface RunningServer {
@@ -135,6 +135,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
             async willSendResponse({ contextValue, response }) {
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
+              response.http.headers.set('x-sql-round-trips', String(roundTrips(contextValue.sql)));
             },
           };
         },

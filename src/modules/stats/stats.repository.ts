@@ -2,6 +2,7 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Scope } from '../../scope';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
+import { arrayLiteral, preparedRows } from '../../db/sql';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
 import { FOLDED_DIM, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
 
@@ -29,11 +30,6 @@ const COUNTER_COLUMNS = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 const sums = (alias: string) => Array.from({ length: COUNTERS }, (_, i) => `sum(${alias}.c${i})::float8 as c${i}`).join(', ');
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A PostgreSQL array literal of checked values (ids and numbers only). */
-function arrayLiteral(values: (string | number)[]): string {
-  return `{${values.join(',')}}`;
-}
-
 /**
  * All reads of `stat_rollup`. Units reach here already resolved through the request's Scope
  * (OrgUnit objects from the unit loaders), and candidate lists apply `Scope.restrictUnits`, so a
@@ -47,6 +43,12 @@ export class StatsRepository {
 
   private knex(): Knex {
     return this.em.getKnex();
+  }
+
+  /** A built query as a prepared statement (src/db/sql.ts). */
+  private rows<T = Record<string, unknown>>(qb: Knex.QueryBuilder): Promise<T[]> {
+    const { sql, bindings } = qb.toSQL();
+    return preparedRows<T>(this.em, sql, bindings);
   }
 
   /**
@@ -72,7 +74,8 @@ export class StatsRepository {
                    when ${G.ITEMS} then ${fold(G.ITEMS, 'r.dim')} else r.dim end) collate "C"`;
     // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: a
     // dashboard's statement returns thousands of rows, and each would repeat a uuid to parse.
-    const rows: { n: number; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
+    const rows = await preparedRows<{ n: number; grp: number; dim: string; [c: string]: unknown }>(
+      this.em,
       `select k.n, r.grp, ${dim} as dim, ${sums('r')}
          from unnest(?::int[], ?::uuid[], ?::text[]) with ordinality as k(tenant_id, unit_id, scope, n)
          cross join lateral (${rowsOf.sql}) r
@@ -123,7 +126,7 @@ export class StatsRepository {
       )
       .orderByRaw(`v.value ${ascending ? 'asc' : 'desc'} nulls last, u.code`)
       .limit(first);
-    const rows: { id: string; value: number | string | null; total: string | number }[] = await this.em.execute(qb);
+    const rows = await this.rows<{ id: string; value: number | string | null; total: string | number }>(qb);
     return {
       rows: rows.map((r) => ({ id: r.id, value: r.value === null ? null : Number(r.value) })),
       total: rows.length ? Number(rows[0].total) : first === 0 ? await this.countCandidates(parent, level) : 0,
@@ -131,7 +134,7 @@ export class StatsRepository {
   }
 
   private async countCandidates(parent: OrgUnit, level: UnitLevel | null | undefined): Promise<number> {
-    const [row] = await this.em.execute(this.candidates(parent, level).count({ n: '*' }));
+    const [row] = await this.rows<{ n: string | number }>(this.candidates(parent, level).count({ n: '*' }));
     return Number(row?.n ?? 0);
   }
 
@@ -149,7 +152,8 @@ export class StatsRepository {
     const before = stock ? rangesSql('r', bucketRanges(EPOCH, addDays(period.from, -1))) : { sql: 'false', bindings: [] };
     const point = byDay ? 'r.bucket' : `date_trunc('month', r.bucket)::date`;
     const nows = Array(def.nowBindings ?? 0).fill(nowIso(now));
-    const rows: { point: string | Date | null; value: number | string | null }[] = await this.em.execute(
+    const rows = await preparedRows<{ point: string | Date | null; value: number | string | null }>(
+      this.em,
       `select case when ${inPeriod.sql} then to_char(${point}, 'YYYY-MM-DD') end as point, ${def.value} as value
          from stat_rollup r
         where r.tenant_id = ? and r.unit_id = ? and r.scope = ? and r.grp in (${def.groups.join(', ')})
@@ -196,7 +200,7 @@ export class StatsRepository {
         ],
       )
       .orderBy('u.code');
-    const rows: Record<string, unknown>[] = await this.em.execute(qb);
+    const rows = await this.rows(qb);
     return rows.map((r) => ({
       id: String(r.id),
       published: Number(r.published),
