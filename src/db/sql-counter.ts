@@ -7,7 +7,7 @@ export interface SqlTally {
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
   /**
-   * [start, end] (ms, Date.now()) of every statement, when known: statements whose spans overlap ran
+   * [start, end] (ms, performance.now()) of every statement, when known: statements whose spans overlap ran
    * in parallel and share one round trip (`roundTrips`).
    */
   spans?: [number, number][];
@@ -64,7 +64,7 @@ export class SqlCountingLogger extends DefaultLogger {
     if (tally) {
       tally.statements++;
       tally.log?.push(context.query);
-      const end = Date.now();
+      const end = performance.now();
       (tally.spans ??= []).push([end - (context.took ?? 0), end]);
     }
     super.logQuery(context);

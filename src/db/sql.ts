@@ -27,12 +27,12 @@ export async function preparedRows<T = Record<string, unknown>>(em: EntityManage
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]).options({ name: nameOf(sql) });
   const trx = em.getTransactionContext<Knex.Transaction>();
   if (trx) raw.transacting(trx);
-  const start = Date.now();
+  const start = performance.now();
   try {
     const res = (await raw) as unknown as { rows: T[] };
     return res.rows;
   } finally {
-    countStatement(sql, start, Date.now());
+    countStatement(sql, start, performance.now());
   }
 }
 

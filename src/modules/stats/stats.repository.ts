@@ -4,7 +4,7 @@ import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
 import { arrayLiteral, preparedRows } from '../../db/sql';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
-import { FOLDED_DIM, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
+import { FOLDED_DIM, FOLDED_EXTRAS, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
 
 /** Which rollup rows hold a unit's figures: schools have no children, so their own rows are their subtree's. */
 export function rollupScope(unit: Pick<OrgUnit, 'level'>, own: boolean): 'O' | 'S' {
@@ -23,6 +23,8 @@ export interface RollupRow {
   grp: number;
   dim: string;
   c: number[];
+  /** A folded group-1 row's sums of the kinds counted apart (FOLDED_EXTRAS); absent otherwise. */
+  x?: number[];
 }
 
 const COUNTERS = 7;
@@ -72,21 +74,35 @@ export class StatsRepository {
                    when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end
                    when ${G.EVENTS} then ${fold(G.EVENTS, 'r.dim')}
                    when ${G.ITEMS} then ${fold(G.ITEMS, 'r.dim')} else r.dim end) collate "C"`;
-    // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: a
-    // dashboard's statement returns thousands of rows, and each would repeat a uuid to parse.
+    // Group 1 folded: its kinds counted apart as extra sums of the one row (FOLDED_EXTRAS).
+    const extras = folded.includes(G.EVENTS)
+      ? FOLDED_EXTRAS.map((e, i) => `, (sum(r.c${e.counter}) filter (where r.grp = ${G.EVENTS} and r.dim = '${e.kind}'))::float8 as x${i}`).join('')
+      : '';
+    // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: each
+    // would repeat a uuid to parse. Each unit's rows are summed in its own LATERAL subquery (a
+    // handful of rows each), not by one sort of every unit's rows.
     const rows = await preparedRows<{ n: number; grp: number; dim: string; [c: string]: unknown }>(
       this.em,
-      `select k.n, r.grp, ${dim} as dim, ${sums('r')}
+      `select k.n, f.*
          from unnest(?::int[], ?::uuid[], ?::text[]) with ordinality as k(tenant_id, unit_id, scope, n)
-         cross join lateral (${rowsOf.sql}) r
-        group by k.n, r.grp, 3`,
-      [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...rowsOf.bindings],
+         cross join lateral (
+           select r.grp, ${dim} as dim, ${sums('r')}${extras}
+             from (${rowsOf.sql}) r
+            group by r.grp, 2
+         ) f`,
+      [arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), iso, iso, ...rowsOf.bindings],
     );
     const lists = valid.map((k) => out.get(rollupKeyId(k))!);
+    const nExtras = extras ? FOLDED_EXTRAS.length : 0;
     for (const row of rows) {
       const c = new Array<number>(COUNTERS);
       for (let i = 0; i < COUNTERS; i++) c[i] = Number(row[COUNTER_COLUMNS[i]] ?? 0);
-      lists[Number(row.n) - 1].push({ grp: Number(row.grp), dim: row.dim, c });
+      const r: RollupRow = { grp: Number(row.grp), dim: row.dim, c };
+      if (nExtras && r.grp === G.EVENTS) {
+        r.x = [];
+        for (let i = 0; i < nExtras; i++) r.x.push(Number(row[`x${i}`] ?? 0));
+      }
+      lists[Number(row.n) - 1].push(r);
     }
     return out;
   }
