@@ -147,11 +147,18 @@ export class UnitRepository {
       const a = `u${k}`;
       const cols = [...KEY_COLUMNS.map((c) => `${a}.${c}`), step.name ? `${a}.name` : 'null::varchar as name', step.kind ? `${a}.kind` : 'null::text as kind'];
       const qb = knex.select(knex.raw(`${k}::int as step, ${cols.join(', ')}`)).from({ u0: 'org_unit' }).whereRaw('u0.tenant_id = any(?::int[]) and u0.parent_id = any(?::uuid[])', [tenants, ids]);
-      for (let i = 1; i <= k; i++) qb.joinRaw(`join org_unit u${i} on u${i}.tenant_id = u${i - 1}.tenant_id and u${i}.parent_id = u${i - 1}.id`);
-      for (let i = 0; i <= k; i++) {
-        if (plan[i].level) qb.where(`u${i}.level`, plan[i].level);
-        this.scope.restrictUnits(qb, `u${i}`);
+      if (plan[0].level) qb.where('u0.level', plan[0].level);
+      // Each further level as a LATERAL lookup of the (tenant_id, parent_id) index per unit above
+      // (`offset 0` keeps it one: as a plain join, the generic plan of the prepared statement
+      // estimated the levels blind and scanned every unit of the tenant).
+      for (let i = 1; i <= k; i++) {
+        const lvl = plan[i].level;
+        qb.joinRaw(
+          `cross join lateral (select * from org_unit x where x.tenant_id = u${i - 1}.tenant_id and x.parent_id = u${i - 1}.id${lvl ? ' and x.level = ?' : ''} offset 0) u${i}`,
+          lvl ? [lvl] : [],
+        );
       }
+      for (let i = 0; i <= k; i++) this.scope.restrictUnits(qb, `u${i}`);
       return qb.toSQL();
     });
     const sql = `select * from (${parts.map((p) => `(${p.sql})`).join(' union all ')}) w order by w.step, w.code, w.id`;
@@ -203,16 +210,17 @@ export class UnitRepository {
     const out = new Map<string, number>();
     if (valid.length === 0) return out;
     const knex = this.knex();
+    // A LATERAL count per root over the (tenant_id, path) index: as a join, the generic plan of
+    // the prepared statement hashed every unit of the tenant (90 ms against 1 ms).
+    const inner = knex.count({ n: '*' }).from({ d: 'org_unit' }).whereRaw(descendantOfSql('d', 'r'));
+    if (level) inner.where('d.level', level);
+    this.scope.restrictUnits(inner, 'd');
     const qb = knex
-      .select('r.id as root_id')
-      .count({ n: 'd.id' })
+      .select(knex.raw('r.id as root_id, c.n'))
       .from({ r: 'org_unit' })
-      .join({ d: 'org_unit' }, knex.raw(descendantOfSql('d', 'r')))
-      .whereRaw('r.id = any(?::uuid[])', [arrayLiteral(valid)])
-      .groupBy('r.id');
-    if (level) qb.where('d.level', level);
+      .joinRaw('cross join lateral ? as c', [inner as unknown as Knex.Raw])
+      .whereRaw('r.id = any(?::uuid[])', [arrayLiteral(valid)]);
     this.scope.restrictUnits(qb, 'r');
-    this.scope.restrictUnits(qb, 'd');
     const rows = (await this.rows(qb)) as { root_id: string; n: string | number }[];
     for (const row of rows) out.set(row.root_id, Number(row.n));
     return out;
