@@ -100,7 +100,7 @@ function render(tenants, unit, series, ranking, lagging) {
     c.byLevel.map((l) => ({ cells: [LEVEL[l.level], num(l.centres), num(l.units), num(l.unitsCovered), pct(l.coverage)] })));
 
   chart.setOption({
-    aria: { enabled: true },
+    aria: { enabled: true, data: { maxCount: 31 } }, // a readable description of every point
     tooltip: { trigger: 'axis' },
     grid: { left: 50, right: 20, top: 20, bottom: 30 },
     xAxis: { type: 'category', data: series.points.map((p) => `${Number(p.from.slice(5, 7))}月`) },
@@ -108,8 +108,9 @@ function render(tenants, unit, series, ranking, lagging) {
     series: [{ name: '收到事项', type: 'line', data: series.points.map((p) => p.value), itemStyle: { color: '#b91c1c' } }],
   });
 
+  const bureausFirst = [...unit.children].sort((a, b) => Number(a.level === 'SCHOOL') - Number(b.level === 'SCHOOL'));
   $('children').innerHTML = table(['单位', '收到事项', '按时答复率', '主动公开', '服务中心'],
-    unit.children.map((u) => ({ code: u.code, cells: [esc(u.name), num(u.stats.interactions.received), pct(u.stats.interactions.onTimeRate), num(u.stats.disclosures.published), num(u.stats.centres.total)] })));
+    bureausFirst.map((u) => ({ code: u.code, cells: [esc(u.name), num(u.stats.interactions.received), pct(u.stats.interactions.onTimeRate), num(u.stats.disclosures.published), num(u.stats.centres.total)] })));
   $('ranking').innerHTML = table(['名次', '单位', '按时答复率'], ranking.entries.map((e) => ({ code: e.unit.code, cells: [e.rank, esc(e.unit.name), pct(e.value)] })));
   $('lagging').innerHTML = table(['单位', '问题'], lagging.map((l) => ({ code: l.unit.code, cells: [esc(l.unit.name), l.problems.map((p) => PROBLEM[p] ?? p).join('、')] })));
 }
