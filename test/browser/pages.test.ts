@@ -80,7 +80,7 @@ it('the dashboard shows Hunan 2014 (seed 000), the 12-month series as a chart, a
     gqlData(t, `{ timeSeries(unitId: "${unit.id}", metric: EVENTS_RECEIVED, period: { year: 2014 }) { points { value } } }`, undefined, ANONYMOUS_HEADERS),
   );
   const aria = await w.page.$eval('#series', (el) => el.getAttribute('aria-label') ?? '');
-  const shown = [...aria.matchAll(/(\d+)月的数据是(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  const shown = [...aria.matchAll(/(\d+)月 (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
   expect(shown).toEqual(api.timeSeries.points.map((p: { value: number }, i: number) => [i + 1, p.value]));
   expect(shown).toHaveLength(12);
   expect(await w.page.$$eval('#series svg path', (ps) => ps.length)).toBeGreaterThan(12);

@@ -89,7 +89,7 @@ function render(tenants, unit, series, ranking, lagging) {
   $('figures').innerHTML = cards.map(([k, v]) => `<div class="card"><div class="v">${v}</div><div class="k">${k}</div></div>`).join('');
 
   // Seed 000 reports letters (mailbox, consultation, complaint) together: their sum comes first.
-  const kinds = unit.own.interactions.byKind.filter((k) => k.received > 0);
+  const kinds = unit.own.interactions.byKind.filter((k) => k.received > 0).sort((a, b) => Object.keys(KIND).indexOf(a.kind) - Object.keys(KIND).indexOf(b.kind));
   const letters = kinds.filter((k) => ['MAILBOX', 'CONSULTATION', 'COMPLAINT'].includes(k.kind));
   const sum = (f) => letters.reduce((s, k) => s + k[f], 0);
   const ownRows = kinds.map((k) => ({ cells: [KIND[k.kind] ?? k.kind, num(k.received), num(k.repliedOnTime), num(k.invalid)] }));
@@ -99,12 +99,14 @@ function render(tenants, unit, series, ranking, lagging) {
   $('coverage').innerHTML = table(['层级', '中心', '单位', '已覆盖', '覆盖率'],
     c.byLevel.map((l) => ({ cells: [LEVEL[l.level], num(l.centres), num(l.units), num(l.unitsCovered), pct(l.coverage)] })));
 
+  const months = series.points.map((p) => `${Number(p.from.slice(5, 7))}月`);
   chart.setOption({
-    aria: { enabled: true, data: { maxCount: 31 } }, // a readable description of every point
+    // What a screen reader says: every month's figure.
+    aria: { enabled: true, label: { description: `${unit.name}${state.year}年各月收到的政民互动事项：${months.map((m, k) => `${m} ${series.points[k].value ?? '无'}`).join('，')}` } },
     tooltip: { trigger: 'axis' },
     grid: { left: 50, right: 20, top: 20, bottom: 30 },
-    xAxis: { type: 'category', data: series.points.map((p) => `${Number(p.from.slice(5, 7))}月`) },
-    yAxis: { type: 'value' },
+    xAxis: { type: 'category', data: months },
+    yAxis: { type: 'value', minInterval: 1 },
     series: [{ name: '收到事项', type: 'line', data: series.points.map((p) => p.value), itemStyle: { color: '#b91c1c' } }],
   });
 
