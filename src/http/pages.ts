@@ -19,7 +19,7 @@ const CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
   "font-src 'self' data:",
-  "connect-src 'self' ws: wss:",
+  "connect-src 'self'", // 'self' also covers ws:// and wss:// to this host
   "worker-src 'self' blob:",
   "frame-ancestors 'self'",
 ].join('; ');

@@ -17,7 +17,7 @@ const pages: WatchedPage[] = [];
 
 beforeAll(async () => {
   [t, browser] = await Promise.all([startTestApp({ seedScale: 0.2, demo: true, as: null }), launchBrowser()]);
-}, 600_000);
+}, 1_500_000); // the demo data: about a minute on a quiet machine, far more on a busy one
 
 afterAll(async () => {
   await browser?.close();
