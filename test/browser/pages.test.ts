@@ -31,7 +31,8 @@ async function open(path: string, origins = [t.base]): Promise<WatchedPage> {
   return w;
 }
 
-const text = (w: WatchedPage, selector: string) => w.page.$eval(selector, (el) => (el as HTMLElement).innerText);
+/** The text a person reads in an element (the editor shows spaces as no-break spaces). */
+const text = (w: WatchedPage, selector: string) => w.page.$eval(selector, (el) => (el as HTMLElement).innerText.replace(/\u00a0/g, ' '));
 
 it('the landing page says what this is and links to the IDE, the dashboard, the reports, health and metrics', async () => {
   const w = await open('/');
@@ -48,9 +49,9 @@ it('the IDE (GraphiQL, served offline) runs a query and shows the answer, with t
   await w.page.waitForSelector('.graphiql-execute-button');
   // The editor is ready once the schema arrived: the documentation explorer can show the root types.
   await w.page.click('[aria-label="Show Documentation Explorer"]');
-  await w.page.waitForFunction(() => document.querySelector('.graphiql-doc-explorer')?.textContent?.includes('Query'), { timeout: 30_000 });
+  await w.page.waitForFunction(() => document.querySelector('.graphiql-doc-explorer')?.textContent?.includes('Query'), { timeout: 60_000 });
   await w.page.click('.graphiql-execute-button');
-  await w.page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('湖南省教育厅'), { timeout: 30_000 });
+  await w.page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('湖南省教育厅'), { timeout: 60_000 });
   const answer = await text(w, '.graphiql-response');
   expect(answer).toContain('"name": "湖南省教育厅"');
   const { unit } = await gqlData(t, '{ unit(code: "430000") { own(period: { year: 2014 }) { interactions { received repliedOnTime } } } }', undefined, ANONYMOUS_HEADERS);
@@ -64,7 +65,7 @@ it('the IDE (GraphiQL, served offline) runs a query and shows the answer, with t
 
 it('the dashboard shows Hunan 2014 (seed 000), the 12-month series as a chart, and drills down to a county and a school', async () => {
   const w = await open('/dashboard');
-  await w.page.waitForFunction(() => document.getElementById('own')?.textContent?.includes('来信合计'), { timeout: 30_000 });
+  await w.page.waitForFunction(() => document.getElementById('own')?.textContent?.includes('来信合计'), { timeout: 60_000 });
   expect(await text(w, '#title')).toContain('湖南省教育厅 2014年');
   // Seed 000: 4,736 letters (mailbox, consultation, complaint) received, 4,325 replied on time.
   const letters = await text(w, '#own tbody tr:first-child');
@@ -93,7 +94,7 @@ it('the dashboard shows Hunan 2014 (seed 000), the 12-month series as a chart, a
     expect(code).toBeDefined();
     const name = await w.page.$eval(`#children tr[data-code="${code}"] td`, (td) => td.textContent!);
     await w.page.click(`#children tr[data-code="${code}"]`);
-    await w.page.waitForFunction((n) => document.getElementById('title')?.textContent?.startsWith(n), { timeout: 30_000 }, name);
+    await w.page.waitForFunction((n) => document.getElementById('title')?.textContent?.startsWith(n), { timeout: 60_000 }, name);
     return { code: code!, name };
   };
   const city = await clickChild(/^430100$/);
@@ -128,7 +129,7 @@ it('a page on another origin queries the API: public figures, and private rows w
     const w = await watchedPage(browser, [origin, t.base]);
     pages.push(w);
     await w.page.goto(origin, { waitUntil: 'networkidle0' });
-    await w.page.waitForFunction(() => document.getElementById('out')?.textContent !== '…', { timeout: 30_000 });
+    await w.page.waitForFunction(() => document.getElementById('out')?.textContent !== '…', { timeout: 60_000 });
     const [pub, staff] = JSON.parse(await text(w, '#out'));
     const expected = await gqlData(t, '{ unit(code: "430000") { name stats(period: { year: 2014 }) { interactions { received } } } }', undefined, ANONYMOUS_HEADERS);
     expect(pub).toMatchObject({ status: 200, body: { data: expected } });

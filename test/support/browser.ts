@@ -63,6 +63,9 @@ export interface WatchedPage {
 export async function watchedPage(t: TestBrowser, origins: string[]): Promise<WatchedPage> {
   const page = await t.browser.newPage();
   await page.setViewport({ width: 1280, height: 900 });
+  // A busy machine takes its time to parse the IDE's bundle.
+  page.setDefaultTimeout(60_000);
+  page.setDefaultNavigationTimeout(120_000);
   const w: WatchedPage = { page, requests: [], outside: [], errors: [] };
   await page.setRequestInterception(true);
   page.on('request', (req) => {

@@ -58,9 +58,10 @@ const $ = (id) => document.getElementById(id);
 const num = (n) => (n == null ? '—' : n.toLocaleString('en-US'));
 const pct = (r) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`);
 const esc = (s) => String(s).replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const isNum = (c) => /^[\d,.%—]+$/.test(String(c)); // figures are right-aligned
 const table = (head, rows) =>
-  `<thead><tr>${head.map((h, i) => `<th${i ? ' class="n"' : ''}>${h}</th>`).join('')}</tr></thead>` +
-  `<tbody>${rows.map((r) => `<tr${r.code ? ` class="link" data-code="${esc(r.code)}"` : ''}>${r.cells.map((c, i) => `<td${i ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('') || `<tr><td colspan="${head.length}">无</td></tr>`}</tbody>`;
+  `<thead><tr>${head.map((h, i) => `<th${i && isNum(rows[0]?.cells[i] ?? 0) ? ' class="n"' : ''}>${h}</th>`).join('')}</tr></thead>` +
+  `<tbody>${rows.map((r) => `<tr${r.code ? ` class="link" data-code="${esc(r.code)}"` : ''}>${r.cells.map((c) => `<td${isNum(c) ? ' class="n"' : ''}>${c}</td>`).join('')}</tr>`).join('') || `<tr><td colspan="${head.length}">无</td></tr>`}</tbody>`;
 
 const state = { code: new URLSearchParams(location.search).get('unit') ?? '430000', year: Number(new URLSearchParams(location.search).get('year') ?? 2014) };
 const chart = echarts.init($('series'), null, { renderer: 'svg', locale: 'ZH' });
