@@ -94,7 +94,7 @@ export async function runCacheScenario(key: string, ctx: CacheBenchContext): Pro
     for (const c of ctx.concurrency) {
       const before = load();
       const m = await measure({ url: `${ctx.url}/graphql`, connections: c, duration: ctx.duration, method: 'POST', headers: { 'content-type': 'application/json' }, body: dashboard }, ctx.pid);
-      rows.push(`| cached | ${c} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${statements} |  |  |  |  |  |  |  | ${fmt(rssMb(ctx.pid), 0)} | ${m.errors} | ${before} |`);
+      rows.push(`| cached | ${c} | new | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${fmt(m.cpuMsPerRequest, 2)} | 0 | ${fmt(m.cpuMsPerRequest, 2)} | ${statements} | 0 |  |  |  |  | ${fmt(rssMb(ctx.pid), 0)} | ${m.errors} | ${before} |`);
       notes.push(`- cached c=${c}: ${m.n} requests, server CPU ${fmt(m.cpuMsPerRequest, 3)} ms per request`);
       process.stdout.write(`cached c=${c}: ${fmt(m.rps)} req/s p50 ${fmt(m.p50)} p95 ${fmt(m.p95)} ms, ${statements} statements, CPU ${fmt(m.cpuMsPerRequest, 3)} ms/request; load ${before}\n`);
     }
@@ -110,7 +110,7 @@ export async function runCacheScenario(key: string, ctx: CacheBenchContext): Pro
     for (const c of [1, ...ctx.concurrency.filter((x) => x !== 1)]) {
       const before = load();
       const m = await measure({ url: `${ctx.url}${path}`, connections: c, duration: ctx.duration, headers: { 'apollo-require-preflight': 'true', 'if-none-match': etag } }, ctx.pid);
-      rows.push(`| 304 | ${c} | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${statements} |  |  |  |  |  |  |  | ${fmt(rssMb(ctx.pid), 0)} | ${m.errors} | ${before} |`);
+      rows.push(`| 304 | ${c} | new | ${fmt(m.rps)} | ${fmt(m.p50)} | ${fmt(m.p95)} | ${fmt(m.p99)} | ${fmt(m.cpuMsPerRequest, 2)} | 0 | ${fmt(m.cpuMsPerRequest, 2)} | ${statements} | 0 |  |  |  |  | ${fmt(rssMb(ctx.pid), 0)} | ${m.errors} | ${before} |`);
       notes.push(`- 304 c=${c}: ${m.n} requests, server CPU ${fmt(m.cpuMsPerRequest, 3)} ms per request`);
       process.stdout.write(`304 c=${c}: ${fmt(m.rps)} req/s p50 ${fmt(m.p50)} p95 ${fmt(m.p95)} ms, ${statements} statements; load ${before}\n`);
     }
