@@ -1,4 +1,5 @@
 import { bool, cleanEnv, num, str, makeValidator, EnvError } from 'envalid';
+import { HARDENING_ENV, HardeningLimits, hardeningLimits } from './http/limits-config';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,7 +48,10 @@ export interface AppConfig {
   demoData: boolean;
   /** Schools generated per county are multiplied by this (1 = realistic; tests use less). */
   seedScale: number;
-  /** Serve the GraphQL introspection and the Apollo landing page/explorer. */
+  /**
+   * Serve the GraphQL introspection, the Apollo landing page/explorer and "Did you mean" field
+   * suggestions. Default: on, unless the operator set NODE_ENV=production (see docs/limits.md).
+   */
   introspection: boolean;
   /** Milliseconds a request may take to drain on SIGTERM before connections are cut. */
   shutdownGraceMs: number;
@@ -74,7 +78,7 @@ export interface AppConfig {
     statementTimeoutMs: number;
     /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
     trustProxy: boolean;
-  };
+  } & HardeningLimits;
 }
 
 const httpsUrl = makeValidator<string>((input) => {
@@ -122,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
     STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
     TRUST_PROXY: bool({ default: false }),
+    ...HARDENING_ENV,
   };
   const clean = cleanEnv(env, spec, {
     reporter: ({ errors }) => {
@@ -150,6 +155,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     return value;
   };
   const nonNegative = (name: string, value: number) => (value === 0 ? 0 : positive(name, value));
+  const fail = (message: string): never => {
+    if (exitOnError) {
+      process.stderr.write(message + '\n');
+      process.exit(78);
+    }
+    throw new Error(message);
+  };
   if (clean.AUTH_JWT_SECRET && clean.AUTH_JWKS_URL) {
     const message = 'Invalid configuration: AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both';
     if (exitOnError) {
@@ -170,7 +182,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     seedOnEmpty: clean.SEED_ON_EMPTY,
     seedScale: positive('SEED_SCALE', clean.SEED_SCALE),
     demoData: clean.DEMO_DATA,
-    introspection: clean.INTROSPECTION,
+    // The quick start (`npm start`, NODE_ENV unset) keeps the explorer; a deployment that sets
+    // NODE_ENV=production (Dockerfile, docker-compose.yml) has it off unless INTROSPECTION=true.
+    introspection: env.INTROSPECTION === undefined || env.INTROSPECTION === '' ? env.NODE_ENV !== 'production' : clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
     auth: {
       jwtSecret: clean.AUTH_JWT_SECRET || undefined,
@@ -186,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       ratePerKey: Math.floor(nonNegative('RATE_LIMIT_PER_KEY', clean.RATE_LIMIT_PER_KEY)),
       statementTimeoutMs: Math.floor(nonNegative('STATEMENT_TIMEOUT_MS', clean.STATEMENT_TIMEOUT_MS)),
       trustProxy: clean.TRUST_PROXY,
+      ...hardeningLimits(clean, positive, nonNegative, fail),
     },
   };
 }
