@@ -8,6 +8,7 @@ import { Client } from 'pg';
 export class HealthProbe {
   private client: Client | null = null;
   private connecting: Promise<Client> | null = null;
+  private closed = false;
 
   constructor(
     private readonly target: string | (() => Promise<void>),
@@ -31,6 +32,7 @@ export class HealthProbe {
   }
 
   private async run(): Promise<void> {
+    if (this.closed) throw new Error('closed');
     if (typeof this.target === 'function') return this.target();
     const client = await (this.connecting ??= this.open(this.target));
     await client.query('select 1');
@@ -45,6 +47,10 @@ export class HealthProbe {
       this.connecting = null;
       throw err;
     }
+    if (this.closed) {
+      await client.end().catch(() => undefined);
+      throw new Error('closed');
+    }
     this.client = client;
     return client;
   }
@@ -57,6 +63,9 @@ export class HealthProbe {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    const pending = this.connecting;
     await this.reset();
+    await pending?.then((c) => c.end()).catch(() => undefined);
   }
 }
