@@ -26,12 +26,24 @@ class Semaphore {
   get idle(): boolean {
     return this.waiting.length === 0;
   }
-  async acquire(): Promise<void> {
+  /** Resolves when a permit is taken; rejects after `timeoutMs` (the permit is then never taken). */
+  async acquire(timeoutMs: number): Promise<void> {
     if (this.free > 0) {
       this.free--;
       return;
     }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
+    await new Promise<void>((resolve, reject) => {
+      const grant = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== grant);
+        reject(new Error(`Knex: Timeout acquiring a connection: this caller's ${CALLER_WAIT_MS / 1000} s queue wait ran out.`));
+      }, timeoutMs);
+      timer.unref();
+      this.waiting.push(grant);
+    });
   }
   release(): void {
     const next = this.waiting.shift();
@@ -39,6 +51,12 @@ class Semaphore {
     else this.free++;
   }
 }
+
+/**
+ * How long a statement may wait behind its own caller's statements before it fails as DATABASE_BUSY
+ * (503): a caller that keeps more work in flight than its connections can do waits, then fails.
+ */
+const CALLER_WAIT_MS = 30_000;
 
 export function statementCapError(max: number): BadInputError {
   return new BadInputError(`The request needs more than ${max} SQL statements; split it into smaller requests.`, undefined, {
@@ -76,7 +94,12 @@ export function installGate(orm: MikroORM, opts: GateOptions): void {
       entry!.sem.release();
       if (--entry!.users === 0 && entry!.sem.idle) perCaller.delete(caller);
     };
-    await entry.sem.acquire();
+    try {
+      await entry.sem.acquire(CALLER_WAIT_MS);
+    } catch (err) {
+      if (--entry.users === 0 && entry.sem.idle) perCaller.delete(caller);
+      throw err;
+    }
     let conn: object;
     try {
       conn = await acquire();

@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { ANONYMOUS_HEADERS, adminHeaders, gql, gqlData, staffHeaders, startTestApp, TEST_JWT_SECRET, TestApp } from '../support/app';
 import { firstError, LEAKS } from './support';
+import { SqlTally, withSqlTally } from '../../src/db/sql-counter';
 
 /**
  * Issue 14's requests on the default test server: bad input that reached SQL (4), credentials
@@ -138,5 +139,16 @@ describe('11. duplicates across subtrees and tenants', () => {
     // The same tenant's event is accepted by the guard.
     const sibling = (await gqlData(t, CREATE, { u: ids.countyB, t: '430000' })).createInteraction.id;
     await conn.execute(`update interaction_event set duplicate_of = ?, status = 'DUPLICATE' where id = ?`, [sibling, local]);
+  });
+});
+
+describe('statements per request', () => {
+  it('refuses the statement beyond the request\'s cap, as BAD_USER_INPUT', async () => {
+    const tally: SqlTally = { statements: 0, maxStatements: 3, caller: 'test:cap' };
+    const conn = t.app.db.orm.em.fork().getConnection();
+    const run = () => withSqlTally(tally, () => conn.execute('select 1 as one'));
+    for (let i = 0; i < 3; i++) expect(await run()).toEqual([{ one: 1 }]);
+    await expect(run()).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', reason: 'MAX_STATEMENTS', maxStatements: 3 } });
+    expect(tally.statements).toBe(3);
   });
 });
