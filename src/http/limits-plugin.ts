@@ -58,15 +58,19 @@ function hasSearch(args: Record<string, unknown>): boolean {
 
 /**
  * The price of one field: its own statements and rows, plus its selection times the rows it returns.
- * A list with `first` returns at most `first` rows (priced at MAX_PAGE_SIZE beyond it: the field then
- * refuses the value itself, naming the argument).
+ * A list with `first` returns at most `first` rows (beyond MAX_PAGE_SIZE the field refuses the value
+ * itself, naming the argument, before any statement: then only its own price counts).
  */
 function pricing(maxFirst: number): ComplexityEstimator {
   return ({ field, args, childComplexity, type }) => {
     let own = field.name === 'totalCount' ? PRICE.count : PRICE.field;
     if ((type as GraphQLObjectType).name === 'UnitStats' && FIGURE_FAMILIES.has(field.name)) own += PRICE.figures;
     if (hasSearch(args)) own += PRICE.search;
-    if (typeof args.first === 'number') return own + Math.min(maxFirst, Math.max(0, args.first)) * Math.max(1, childComplexity);
+    if (typeof args.first === 'number') {
+      // Out of range, the field refuses `first` itself (naming it) before any statement: only its own price.
+      if (args.first < 0 || args.first > maxFirst) return own;
+      return own + args.first * Math.max(1, childComplexity);
+    }
     const fieldType = getNullableType(field.type);
     if (isListType(fieldType) && isObjectType(getNamedType(fieldType)) && LIST_SIZE[field.name]) return own + LIST_SIZE[field.name] * Math.max(1, childComplexity);
     return own + childComplexity;
@@ -169,7 +173,8 @@ export function limitsPlugin(config: AppConfig): ApolloServerPlugin<RequestConte
             // Execution reports each bad value precisely, before any resolver runs: nothing to price.
             return;
           }
-          const cost = operationCost(schema, document, request.operationName, coerced.coerced, config.maxPageSize, MAX_SELECTIONS);
+          // The raw values: graphql-query-complexity coerces them itself (coerced enums would not coerce twice).
+          const cost = operationCost(schema, document, request.operationName, variables, config.maxPageSize, MAX_SELECTIONS);
           if (cost > config.limits.maxCost) throw costError(cost, config.limits.maxCost);
         },
         async willSendResponse({ response }) {
