@@ -113,6 +113,8 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     installGate(orm, { maxStatements: opts.gate.maxStatements, perCaller: opts.gate.perCaller || Math.max(1, Math.floor(poolSize / 3)) });
   }
   const probe = new HealthProbe(embedded ? () => embedded!.ping() : url, opts.statementTimeoutMs);
+  // Opened now, so that a health check under load runs one `select 1`, not a connection set-up.
+  await probe.ping(5_000);
   let closed = false;
   return {
     orm,

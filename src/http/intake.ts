@@ -75,6 +75,10 @@ export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   const status = Number(err?.status ?? err?.statusCode);
   if (res.headersSent || !(status >= 400 && status < 500)) return next(err);
   if (status === 413) {
+    // Refused from its Content-Length, unread: the rest of the upload is discarded as it arrives
+    // (not buffered, not parsed), so that the client reads this answer instead of a reset.
+    res.set('Connection', 'close');
+    _req.resume();
     const limit = Number(res.locals.bodyLimit);
     res.status(413).json(errorBody(`The request body is larger than the ${limit} bytes allowed to this caller.`, { code: ErrorCode.BAD_USER_INPUT, reason: 'BODY_TOO_LARGE', limit }));
     return;

@@ -5,6 +5,7 @@ import {
   GraphQLObjectType,
   GraphQLSchema,
   getNamedType,
+  getVariableValues,
   getNullableType,
   isListType,
   isObjectType,
@@ -13,7 +14,6 @@ import {
   ValidationRule,
   visit,
 } from 'graphql';
-import { getVariableValues } from 'graphql/execution/values';
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
@@ -62,14 +62,17 @@ function hasSearch(args: Record<string, unknown>): boolean {
  * itself, naming the argument, before any statement: then only its own price counts).
  */
 function pricing(maxFirst: number): ComplexityEstimator {
-  return ({ field, args, childComplexity, type }) => {
+  return ({ field, args, childComplexity, type, node }) => {
     let own = field.name === 'totalCount' ? PRICE.count : PRICE.field;
     if ((type as GraphQLObjectType).name === 'UnitStats' && FIGURE_FAMILIES.has(field.name)) own += PRICE.figures;
     if (hasSearch(args)) own += PRICE.search;
     if (typeof args.first === 'number') {
       // Out of range, the field refuses `first` itself (naming it) before any statement: only its own price.
       if (args.first < 0 || args.first > maxFirst) return own;
-      return own + args.first * Math.max(1, childComplexity);
+      // A connection's own `totalCount` is one count, not one per row: it is taken out of what
+      // `first` multiplies (one written in a fragment stays multiplied: overpriced, never under).
+      const counts = (node.selectionSet?.selections ?? []).filter((sel) => sel.kind === 'Field' && sel.name.value === 'totalCount').length * PRICE.count;
+      return own + counts + args.first * Math.max(1, childComplexity - counts);
     }
     const fieldType = getNullableType(field.type);
     if (isListType(fieldType) && isObjectType(getNamedType(fieldType)) && LIST_SIZE[field.name]) return own + LIST_SIZE[field.name] * Math.max(1, childComplexity);

@@ -55,7 +55,7 @@ describe('2. the cost model prices database work', () => {
     expectRefused(await post(t, json(`{ ${SEARCH(200)} }`)), /MAX_ALIASES/);
     const over = await post(t, json(`{ ${SEARCH(48)} }`));
     expectRefused(over, /MAX_COST/);
-    expect(firstError(over).extensions.cost).toBe(48 * (1 + 1_000 + 50));
+    expect(firstError(over).extensions.cost).toBe(48 * (1 + 1_000 + 50 + 1));
   });
 
   it('under the pool-exhaustion attack a concurrent public query is answered and /health stays 200', async () => {
