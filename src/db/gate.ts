@@ -66,15 +66,29 @@ export function statementCapError(max: number): BadInputError {
   });
 }
 
+let defaultMaxStatements = Infinity;
+
+/**
+ * Counts one statement about to be sent against the request's cap; throws MAX_STATEMENTS beyond it.
+ * Every way a statement leaves (MikroORM's connection below, src/db/sql.ts) calls it first.
+ */
+export function claimStatement(): void {
+  const tally = currentSqlTally();
+  if (!tally) return;
+  tally.started = (tally.started ?? 0) + 1;
+  const max = tally.maxStatements ?? defaultMaxStatements;
+  if (tally.started > max) throw statementCapError(max);
+}
+
 export function installGate(orm: MikroORM, opts: GateOptions): void {
+  defaultMaxStatements = opts.maxStatements;
   const connection = orm.em.getConnection() as unknown as { executeQuery: (query: string, cb: () => Promise<unknown>, context?: unknown) => Promise<unknown> };
   const executeQuery = connection.executeQuery.bind(connection);
   connection.executeQuery = (query, cb, context) => {
-    const tally = currentSqlTally();
-    if (tally) {
-      tally.started = (tally.started ?? 0) + 1;
-      const max = tally.maxStatements ?? opts.maxStatements;
-      if (tally.started > max) return Promise.reject(statementCapError(max));
+    try {
+      claimStatement();
+    } catch (err) {
+      return Promise.reject(err);
     }
     return executeQuery(query, cb, context);
   };

@@ -1,7 +1,7 @@
 import type { TestApp } from '../support/app';
 
 /** A raw POST to /graphql: the status, the headers and the parsed body (or the text when it is not JSON). */
-export async function post(t: { url: string }, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
+export async function post(t: { url: string }, body: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: any; text: string }> {
   const res = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   const text = await res.text();
   let parsed: any = null;
