@@ -78,9 +78,15 @@ export const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
     // Refused from its Content-Length, unread: the rest of the upload is discarded as it arrives
     // (not buffered, not parsed), so that the client reads this answer instead of a reset.
     res.set('Connection', 'close');
-    _req.resume();
     const limit = Number(res.locals.bodyLimit);
-    res.status(413).json(errorBody(`The request body is larger than the ${limit} bytes allowed to this caller.`, { code: ErrorCode.BAD_USER_INPUT, reason: 'BODY_TOO_LARGE', limit }));
+    const send = () => {
+      if (!res.headersSent) res.status(413).json(errorBody(`The request body is larger than the ${limit} bytes allowed to this caller.`, { code: ErrorCode.BAD_USER_INPUT, reason: 'BODY_TOO_LARGE', limit }));
+    };
+    // Up to 64 MB is drained (a few ms on a socket, nothing kept) before answering; beyond, answer at once.
+    if (Number(_req.headers['content-length'] ?? 0) > 64 * 1024 * 1024 || _req.readableEnded) return send();
+    _req.once('end', send);
+    _req.once('error', send);
+    _req.resume();
     return;
   }
   res.status(status).json(errorBody(status === 400 ? 'The request body is not valid JSON.' : 'The request body cannot be read.', { code: ErrorCode.BAD_USER_INPUT, reason: String(err?.type ?? 'BAD_REQUEST') }));
