@@ -30,6 +30,18 @@ export function callerKey(p: Principal, req: Request): string {
   return `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
+/** Runs `send` once the unread request body has been discarded (at once beyond 64 MB). */
+function afterDrain(req: Request, send: () => void): void {
+  let sent = false;
+  const once = () => {
+    if (!sent) (sent = true), send();
+  };
+  if (Number(req.headers['content-length'] ?? 0) > 64 * 1024 * 1024 || req.readableEnded) return once();
+  req.once('end', once);
+  req.once('error', once);
+  req.resume();
+}
+
 export function authenticateFirst(db: Database, verify: TokenVerifier): RequestHandler {
   return async (req, res, next) => {
     const tally = res.locals.sqlTally as SqlTally | undefined;
@@ -41,7 +53,9 @@ export function authenticateFirst(db: Database, verify: TokenVerifier): RequestH
       next();
     } catch (err) {
       if (err instanceof UnauthenticatedError) {
-        res.status(401).json(errorBody(err.message, { code: ErrorCode.UNAUTHENTICATED }));
+        // Answered without reading the body; the upload is drained (not kept) so the client reads the 401.
+        res.set('Connection', 'close');
+        afterDrain(req, () => res.status(401).json(errorBody(err.message, { code: ErrorCode.UNAUTHENTICATED })));
         return;
       }
       const fault = databaseFault(err);
