@@ -30,6 +30,7 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<App> 
     logger,
     logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
     statementTimeoutMs: config.limits.statementTimeoutMs,
+    gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller },
   });
   try {
     const applied = await migrate(db.orm);

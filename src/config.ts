@@ -1,6 +1,7 @@
 import { bool, cleanEnv, num, str, makeValidator, EnvError } from 'envalid';
 import type { CacheConfig } from './cache/response-cache';
 import type { SubscriptionConfig } from './subscriptions/config';
+import { HARDENING_ENV, HardeningLimits, hardeningLimits } from './http/limits-config';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -49,7 +50,10 @@ export interface AppConfig {
   demoData: boolean;
   /** Schools generated per county are multiplied by this (1 = realistic; tests use less). */
   seedScale: number;
-  /** Serve the GraphQL introspection and the Apollo landing page/explorer. */
+  /**
+   * Serve the GraphQL introspection, the Apollo landing page/explorer and "Did you mean" field
+   * suggestions. Default: on, unless the operator set NODE_ENV=production (see docs/limits.md).
+   */
   introspection: boolean;
   /** Milliseconds a request may take to drain on SIGTERM before connections are cut. */
   shutdownGraceMs: number;
@@ -78,7 +82,7 @@ export interface AppConfig {
     statementTimeoutMs: number;
     /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
     trustProxy: boolean;
-  };
+  } & HardeningLimits;
   /** Response cache and HTTP caching (src/cache, docs/caching.md). */
   cache: CacheConfig;
   /** Subscriptions over graphql-ws (src/subscriptions, docs/subscriptions.md). */
@@ -157,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     SUBSCRIPTION_INTERVAL_MS: num({ default: 1_000 }),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: num({ default: 100 }),
     MAX_SUBSCRIPTIONS_PER_CALLER: num({ default: 1_000 }),
+    ...HARDENING_ENV,
     CORS_ORIGINS: corsOrigins({ default: ['*'] }),
   };
   const clean = cleanEnv(env, spec, {
@@ -186,6 +191,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     return value;
   };
   const nonNegative = (name: string, value: number) => (value === 0 ? 0 : positive(name, value));
+  const fail = (message: string): never => {
+    if (exitOnError) {
+      process.stderr.write(message + '\n');
+      process.exit(78);
+    }
+    throw new Error(message);
+  };
   if (clean.AUTH_JWT_SECRET && clean.AUTH_JWKS_URL) {
     const message = 'Invalid configuration: AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both';
     if (exitOnError) {
@@ -206,7 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     seedOnEmpty: clean.SEED_ON_EMPTY,
     seedScale: positive('SEED_SCALE', clean.SEED_SCALE),
     demoData: clean.DEMO_DATA,
-    introspection: clean.INTROSPECTION,
+    // The quick start (`npm start`, NODE_ENV unset) keeps the explorer; a deployment that sets
+    // NODE_ENV=production (Dockerfile, docker-compose.yml) has it off unless INTROSPECTION=true.
+    introspection: env.INTROSPECTION === undefined || env.INTROSPECTION === '' ? env.NODE_ENV !== 'production' : clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
     corsOrigins: clean.CORS_ORIGINS,
     auth: {
@@ -223,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       ratePerKey: Math.floor(nonNegative('RATE_LIMIT_PER_KEY', clean.RATE_LIMIT_PER_KEY)),
       statementTimeoutMs: Math.floor(nonNegative('STATEMENT_TIMEOUT_MS', clean.STATEMENT_TIMEOUT_MS)),
       trustProxy: clean.TRUST_PROXY,
+      ...hardeningLimits(clean, positive, nonNegative, fail),
     },
     cache: {
       enabled: clean.RESPONSE_CACHE,

@@ -37,17 +37,44 @@ export class ForbiddenError extends GraphQLError {
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 export function isDatabaseUnavailable(err: unknown): boolean {
+  return databaseFault(err) !== null;
+}
+
+/**
+ * What kind of database fault an error is, if any: the database away (DATABASE_UNAVAILABLE), the
+ * pool busy for longer than the acquire timeout (DATABASE_BUSY), or a statement cancelled by
+ * `statement_timeout` (STATEMENT_TIMEOUT). Each answers 503 (504 for the timeout) with Retry-After.
+ */
+export function databaseFault(err: unknown): 'DATABASE_UNAVAILABLE' | 'DATABASE_BUSY' | 'STATEMENT_TIMEOUT' | null {
   let cur: any = err;
   for (let i = 0; cur && i < 5; i++) {
-    if (typeof cur.code === 'string' && UNAVAILABLE_CODES.has(cur.code)) return true;
     const msg = String(cur.message ?? '');
-    if (/Knex: Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(msg)) {
-      return true;
+    if (cur.code === '57014' && /statement timeout/i.test(msg)) return 'STATEMENT_TIMEOUT';
+    if (/Knex: Timeout acquiring a connection/i.test(msg)) return 'DATABASE_BUSY';
+    if (typeof cur.code === 'string' && UNAVAILABLE_CODES.has(cur.code)) return 'DATABASE_UNAVAILABLE';
+    if (/Connection terminated|connect ECONNREFUSED|Client has encountered a connection error|timeout exceeded when trying to connect/i.test(msg)) {
+      return 'DATABASE_UNAVAILABLE';
     }
+    cur = cur.cause ?? cur.originalError;
+  }
+  return null;
+}
+
+/** PostgreSQL refusing a value's characters (a NUL byte, an invalid sequence): the input is bad, not the server. */
+function isBadCharacters(err: unknown): boolean {
+  let cur: any = err;
+  for (let i = 0; cur && i < 5; i++) {
+    if (cur.code === '22021' || cur.code === '22P05') return true;
     cur = cur.cause ?? cur.originalError;
   }
   return false;
 }
+
+const FAULT_MESSAGES = {
+  DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
+  DATABASE_BUSY: 'The database is busy; retry shortly.',
+  STATEMENT_TIMEOUT: 'The request took longer than the statement timeout; retry later or ask for less.',
+} as const;
 
 interface ValidationErrorLike {
   property: string;
@@ -108,7 +135,8 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
         path: formatted.path,
         extensions: {
           code: ErrorCode.BAD_USER_INPUT,
-          ...(code !== ErrorCode.BAD_USER_INPUT ? { reason: code } : {}),
+          // A limit rule's own reason (MAX_DEPTH, MAX_ALIASES …), else Apollo's original code.
+          ...(formatted.extensions?.reason ? { reason: formatted.extensions.reason } : code !== ErrorCode.BAD_USER_INPUT ? { reason: code } : {}),
           ...(formatted.extensions?.field ? { field: formatted.extensions.field } : {}),
         },
       };
@@ -117,13 +145,17 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
       const { stacktrace: _drop, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions: development ? formatted.extensions : extensions };
     }
-    if (isDatabaseUnavailable(original)) {
-      logger.warn({ err: original }, 'database unavailable');
+    const fault = databaseFault(original);
+    if (fault) {
+      logger.warn({ err: original, reason: fault }, 'database fault');
       return {
-        message: 'The database is unavailable; retry shortly.',
+        message: FAULT_MESSAGES[fault],
         path: formatted.path,
-        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: 'DATABASE_UNAVAILABLE', retryable: true },
+        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: fault, retryable: true },
       };
+    }
+    if (isBadCharacters(original)) {
+      return { message: 'Text holds a character the database cannot store (e.g. NUL).', path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT, reason: 'BAD_CHARACTERS' } };
     }
     logger.error({ err: original, path: formatted.path }, 'unexpected error');
     return {

@@ -14,7 +14,9 @@ import { createContext, RequestContext } from './context';
 import { BadInputError, createErrorFormatter } from './errors';
 import { authenticate } from './auth/authenticate';
 import { createTokenVerifier, TokenVerifier } from './auth/tokens';
-import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
+import { batchCap, RateLimits } from './auth/limits';
+import { limitRules, limitsPlugin, MAX_SELECTIONS } from './http/limits-plugin';
+import { authenticatedPrincipal, authenticateFirst, bodyByCaller, bodyErrors, callerKey } from './http/intake';
 import { getSchema } from './schema';
 import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
@@ -32,23 +34,6 @@ export interface RunningServer {
   subscriptionGroups(): number;
   /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
   stop(): Promise<void>;
-}
-
-/** Answers whether the database takes a trivial statement within `timeoutMs`. */
-async function pingDatabase(db: Database, timeoutMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const ping = db.orm.em.getConnection().execute('select 1 as ok');
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('health check timed out')), timeoutMs);
-    });
-    await Promise.race([ping, timeout]);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** What building a request's context needs (one per server). */
@@ -69,7 +54,9 @@ export interface ContextFactoryDeps {
  */
 export async function createRequestContext(deps: ContextFactoryDeps, req: Request, sql: SqlTally): Promise<RequestContext> {
   const em = deps.db.orm.em.fork({ useContext: false });
-  const principal = await authenticate(em as never, req.headers, deps.verifyToken);
+  // /graphql authenticated before reading the body (src/http/intake.ts); other routes here.
+  const principal = authenticatedPrincipal(req) ?? (await authenticate(em as never, req.headers, deps.verifyToken));
+  sql.caller = callerKey(principal, req);
   if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
   const ctx = createContext(deps.db.orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
   (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
@@ -89,7 +76,8 @@ export function contextFactory(deps: ContextFactoryDeps): ContextFactory {
 
 /** Runs the rest of the request inside its own SQL tally: every statement it causes is counted there. */
 function sqlTally(_req: express.Request, res: express.Response, next: express.NextFunction): void {
-  const tally: SqlTally = { statements: 0 };
+  // A second call (after the body was read, whose stream callbacks lose the async context) re-enters the same tally.
+  const tally: SqlTally = (res.locals.sqlTally as SqlTally | undefined) ?? { statements: 0 };
   res.locals.sqlTally = tally;
   withSqlTally(tally, next);
 }
@@ -100,7 +88,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
   const rateLimits = new RateLimits(config.limits);
-  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
+  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
   // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
@@ -113,8 +101,12 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: config.introspection,
+    // Without introspection, no "Did you mean …?" either (docs/limits.md).
+    hideSchemaDetailsFromClientErrors: !config.introspection,
     allowBatchedHttpRequests: true,
-    validationRules: [depthRule(config.limits.maxDepth)],
+    parseOptions: { maxTokens: config.limits.maxTokens },
+    maxRecursiveSelections: MAX_SELECTIONS,
+    validationRules: limitRules(config.limits),
     includeStacktraceInErrorResponses: development,
     // main.ts owns SIGTERM/SIGINT: drain, close the pool, exit once.
     stopOnTerminationSignals: false,
@@ -126,10 +118,11 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       // No type or field carries a cache hint. Apollo's default cache-control plugin would still
       // wrap every resolver (thousands per dashboard request) to compute a policy of "no cache".
       ApolloServerPluginCacheControlDisabled(),
+      limitsPlugin(config),
       {
         async requestDidStart() {
           return {
-            async didResolveOperation({ request, document, operation, contextValue, schema }) {
+            async didResolveOperation({ operation, contextValue }) {
               if (operation?.operation === 'mutation') {
                 // A batch shares one context (and its loaders): a mutation must not reuse rows a
                 // query of the same batch read under the read scope.
@@ -142,8 +135,6 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
                 // From here on every read of this request sees only what the principal may write.
                 contextValue.scope.beginWrites();
               }
-              const cost = operationCost(schema, document, request.operationName, request.variables, config.maxPageSize);
-              if (cost !== null && cost > config.limits.maxCost) throw costError(cost, config.limits.maxCost);
             },
             async willSendResponse({ contextValue, response }) {
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
@@ -171,7 +162,8 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   app.use(pageRoutes({ introspection: config.introspection }));
 
   app.get('/health', async (_req, res) => {
-    const up = await pingDatabase(db, 2_000);
+    const up = await db.ping(2_000); // on a connection of its own, never waiting behind the pool
+    if (!up) res.set('Retry-After', '5');
     res.status(up ? 200 : 503).json({
       status: up ? 'ok' : 'unavailable',
       database: up ? 'up' : 'down',
@@ -183,10 +175,13 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const contextOf = contextFactory(deps);
   app.use(
     '/graphql',
-    express.json({ limit: '20mb' }),
+    sqlTally,
+    authenticateFirst(db, deps.verifyToken),
+    bodyByCaller(config.limits),
+    bodyErrors,
+    sqlTally,
     rateLimits.ipMiddleware(),
     batchCap(config.limits.maxBatch),
-    sqlTally,
     responseCache.fastPath(),
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );

@@ -1,66 +1,17 @@
 import type { RequestHandler } from 'express';
-import { GraphQLError, GraphQLSchema, DocumentNode } from 'graphql';
-import depthLimit from 'graphql-depth-limit';
-import { ComplexityEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
+import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config';
 import { BadInputError, ErrorCode } from '../errors';
 
 /**
- * Limits that keep one caller from hurting the others: depth (a validation rule), cost (every field
- * 1, a field with `first` costs `first` times its selection), operations per batched request, and
- * requests per minute per client address and per API key.
+ * Limits that keep one caller from hurting the others: operations per batched request, and
+ * requests per minute per client address and per API key. Depth, aliases, directives, tokens and
+ * cost are in src/http/limits-plugin.ts; body sizes in src/http/intake.ts.
  */
-
-/** graphql-depth-limit as a validation rule; introspection fields are not counted. */
-export function depthRule(maxDepth: number) {
-  return depthLimit(maxDepth);
-}
-
-/**
- * A list field is priced by its `first`: 1 + first × (cost of one element). A `first` beyond
- * MAX_PAGE_SIZE is priced at MAX_PAGE_SIZE: the field itself refuses it, naming the argument.
- */
-function firstEstimator(maxFirst: number): ComplexityEstimator {
-  return ({ args, childComplexity }) =>
-    typeof args.first === 'number' ? 1 + Math.min(maxFirst, Math.max(0, args.first)) * Math.max(1, childComplexity) : undefined;
-}
-
-/**
- * The cost of the operation, or null when it cannot be priced (bad variables, unknown enum
- * values …): execution then answers the precise BAD_USER_INPUT.
- */
-export function operationCost(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | undefined | null,
-  variables: Record<string, unknown> | undefined,
-  maxFirst: number,
-): number | null {
-  try {
-    return getComplexity({
-      schema,
-      query: document,
-      operationName: operationName ?? undefined,
-      variables: variables ?? {},
-      estimators: [firstEstimator(maxFirst), simpleEstimator({ defaultComplexity: 1 })],
-    });
-  } catch {
-    return null;
-  }
-}
-
-export function costError(cost: number, maxCost: number): GraphQLError {
-  return new BadInputError(`The operation costs ${cost}, more than the ${maxCost} allowed: ask for fewer rows (lower \`first\`) or fewer fields.`, undefined, {
-    reason: 'MAX_COST',
-    cost,
-    maxCost,
-    http: { status: 400 },
-  });
-}
 
 /** The JSON body of a GraphQL error answered by a middleware before Apollo sees the request. */
-function errorBody(message: string, extensions: Record<string, unknown>) {
+export function errorBody(message: string, extensions: Record<string, unknown>) {
   return { errors: [{ message, extensions }] };
 }
 

@@ -35,15 +35,30 @@ export async function mintToken(
 
 export type TokenVerifier = (token: string) => Promise<StaffClaims>;
 
+/** How long a token may live and how far clocks may disagree, in seconds (AUTH_TOKEN_MAX_LIFETIME_S, AUTH_CLOCK_SKEW_S). */
+export interface TokenLifetime {
+  maxLifetimeS: number;
+  clockSkewS: number;
+}
+export const DEFAULT_LIFETIME: TokenLifetime = { maxLifetimeS: 24 * 3600, clockSkewS: 60 };
+
 /**
  * A verifier of staff tokens from the configuration: HS256 with the secret, or the keys of a
  * JWKS URL (cached and refreshed by jose). Any failure is UNAUTHENTICATED: expired, bad signature,
  * wrong issuer/audience, missing or malformed claims, or no verification configured.
  */
-export function createTokenVerifier(auth: AppConfig['auth']): TokenVerifier {
+export function createTokenVerifier(auth: AppConfig['auth'], lifetime: TokenLifetime = DEFAULT_LIFETIME): TokenVerifier {
   const secret = auth.jwtSecret ? new TextEncoder().encode(auth.jwtSecret) : null;
   const jwks = auth.jwksUrl ? createRemoteJWKSet(new URL(auth.jwksUrl)) : null;
-  const options = { issuer: auth.issuer, audience: auth.audience, algorithms: secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'] };
+  // Every token must expire: `exp` is required, and exp − iat (or exp − now without iat) is at most
+  // the configured lifetime. exp, nbf and iat are checked with the bounded clock skew.
+  const options = {
+    issuer: auth.issuer,
+    audience: auth.audience,
+    algorithms: secret ? ['HS256'] : ['RS256', 'ES256', 'PS256', 'EdDSA'],
+    requiredClaims: ['exp'],
+    clockTolerance: lifetime.clockSkewS,
+  };
   return async (token) => {
     if (!secret && !jwks) throw new UnauthenticatedError('Bearer tokens are not accepted: the server has no AUTH_JWT_SECRET or AUTH_JWKS_URL.');
     let payload: JWTPayload;
@@ -53,8 +68,14 @@ export function createTokenVerifier(auth: AppConfig['auth']): TokenVerifier {
       if (err instanceof joseErrors.JWTExpired) throw new UnauthenticatedError('The token has expired.');
       throw new UnauthenticatedError('The token is invalid.');
     }
+    const now = Math.floor(Date.now() / 1000);
+    const issuedAt = typeof payload.iat === 'number' ? payload.iat : now;
+    if (issuedAt > now + lifetime.clockSkewS) throw new UnauthenticatedError('The token is issued in the future.');
+    if (typeof payload.exp !== 'number' || payload.exp - issuedAt > lifetime.maxLifetimeS + lifetime.clockSkewS) {
+      throw new UnauthenticatedError(`The token lives longer than the ${lifetime.maxLifetimeS} s allowed; ask for a shorter one.`);
+    }
     const { sub, tenant, unit, roles } = payload as JWTPayload & Record<string, unknown>;
-    if (typeof sub !== 'string' || !sub || typeof tenant !== 'string' || typeof unit !== 'string') {
+    if (typeof sub !== 'string' || !sub || typeof tenant !== 'string' || typeof unit !== 'string' || [sub, tenant, unit].some((c) => c.length > 200 || c.includes('\u0000'))) {
       throw new UnauthenticatedError('The token lacks the sub, tenant or unit claim.');
     }
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (ROLES as readonly string[]).includes(r as string))) {

@@ -8,6 +8,13 @@ import { ROLES, Role } from '../auth/principal';
  * prints a staff token signed with AUTH_JWT_SECRET (development and scripts; production tokens come
  * from the identity provider). Send it as `Authorization: Bearer <token>`.
  */
+/** `90`, `90s`, `30m`, `8h`, `1d` in seconds; null when malformed. */
+function ttlSeconds(ttl: string): number | null {
+  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(ttl.trim());
+  if (!m) return null;
+  return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd'];
+}
+
 function main(): void {
   const { values } = parseArgs({
     options: {
@@ -28,6 +35,12 @@ function main(): void {
     process.stderr.write(usage + '\n');
     process.exit(64);
   }
+  // The server refuses a token that lives longer than AUTH_TOKEN_MAX_LIFETIME_S: say so here.
+  const ttl = ttlSeconds(values.ttl!);
+  if (ttl === null || ttl <= 0 || ttl > config.limits.tokenMaxLifetimeS) {
+    process.stderr.write(`--ttl must be a duration like 30m, 8h or 3600 (seconds), at most AUTH_TOKEN_MAX_LIFETIME_S = ${config.limits.tokenMaxLifetimeS} s; got "${values.ttl}"\n`);
+    process.exit(64);
+  }
   const roles = values.roles!.split(',').map((r) => r.trim().toUpperCase());
   const bad = roles.filter((r) => !(ROLES as readonly string[]).includes(r));
   if (bad.length) {
@@ -37,7 +50,7 @@ function main(): void {
   mintToken(
     config.auth.jwtSecret,
     { sub: values.sub!, tenant: values.tenant, unit: values.unit ?? values.tenant, roles: roles as Role[] },
-    { expiresIn: values.ttl, issuer: config.auth.issuer, audience: config.auth.audience },
+    { expiresIn: `${ttl}s`, issuer: config.auth.issuer, audience: config.auth.audience },
   ).then((token) => process.stdout.write(token + '\n'));
 }
 

@@ -11,6 +11,8 @@ import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 export interface EmbeddedDatabase {
   url: string;
   dataDir: string | null;
+  /** A trivial statement straight to PGlite, past the socket and the pool (the health check). */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -26,13 +28,18 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDat
     mkdirSync(location, { recursive: true });
   }
   const db: PGlite = await PGliteCtor.create(location ? { dataDir: location } : {});
-  const server: PGLiteSocketServer = new ServerCtor({ db, host: '127.0.0.1', port: 0 });
+  // The app's pool holds one connection (PGlite is one session). A second may connect when the
+  // store is reached by URL (tests): the health check's own connection (src/db/health.ts).
+  const server: PGLiteSocketServer = new ServerCtor({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
   await server.start();
   const [host, port] = server.getServerConn().split(':');
   let closed = false;
   return {
     url: `postgresql://postgres@${host}:${port}/postgres`,
     dataDir: location ?? null,
+    async ping() {
+      await db.query('select 1');
+    },
     async close() {
       if (closed) return;
       closed = true;

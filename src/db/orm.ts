@@ -5,6 +5,8 @@ import { ENTITIES } from './entities';
 import { MIGRATIONS } from '../../migrations';
 import { SqlCountingLogger } from './sql-counter';
 import { startEmbedded, EmbeddedDatabase } from './embedded';
+import { GateOptions, installGate } from './gate';
+import { HealthProbe } from './health';
 
 export type StoreKind = 'postgres' | 'embedded';
 
@@ -22,6 +24,8 @@ export interface DatabaseOptions {
    * cancelled by the server. Not applied to the embedded store (one single-threaded session).
    */
   statementTimeoutMs?: number;
+  /** Per-request statement cap and per-caller connection cap (src/db/gate.ts); none when absent. */
+  gate?: Omit<GateOptions, 'perCaller'> & { perCaller: number };
 }
 
 export interface Database {
@@ -29,6 +33,8 @@ export interface Database {
   kind: StoreKind;
   /** The URL the pool connects to (for the embedded store, its loopback socket). */
   url: string;
+  /** Whether the database answers a trivial statement within `timeoutMs`, on a connection of its own (not the pool's). */
+  ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -44,7 +50,8 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
     // Scalars are mapped explicitly (see the entities); no reflection of TS types at runtime.
     forceUtcTimezone: true,
     allowGlobalContext: false,
-    debug: opts.logQueries ? ['query', 'query-params'] : false,
+    // Statements only, never their parameters: those hold names and contacts (docs/limits.md).
+    debug: opts.logQueries ? ['query'] : false,
     loggerFactory: (options) =>
       new SqlCountingLogger({
         ...options,
@@ -101,14 +108,23 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     await embedded?.close();
     throw err;
   }
+  if (opts.gate) {
+    // perCaller 0: a third of the pool (at least one connection).
+    installGate(orm, { maxStatements: opts.gate.maxStatements, perCaller: opts.gate.perCaller || Math.max(1, Math.floor(poolSize / 3)) });
+  }
+  const probe = new HealthProbe(embedded ? () => embedded!.ping() : url, opts.statementTimeoutMs);
+  // Opened now, so that a health check under load runs one `select 1`, not a connection set-up.
+  await probe.ping(5_000);
   let closed = false;
   return {
     orm,
     kind: embedded ? 'embedded' : 'postgres',
     url,
+    ping: (timeoutMs) => probe.ping(timeoutMs),
     async close() {
       if (closed) return;
       closed = true;
+      await probe.close();
       await orm.close(true);
       await embedded?.close();
     },

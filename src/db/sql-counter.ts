@@ -6,6 +6,12 @@ export interface SqlTally {
   statements: number;
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
+  /** Statements sent or about to be sent (src/db/gate.ts caps it per request). */
+  started?: number;
+  /** The request's statement cap (src/db/gate.ts); the gate's default when unset. */
+  maxStatements?: number;
+  /** Who the request is for ('key:<id>', 'staff:<tenant>:<sub>', 'ip:<address>'): the gate's per-caller queue. */
+  caller?: string;
   /**
    * [start, end] (ms, performance.now()) of every statement, when known: statements whose spans overlap ran
    * in parallel and share one round trip (`roundTrips`).

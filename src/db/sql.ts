@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { countStatement } from './sql-counter';
+import { claimStatement } from './gate';
 
 const names = new Map<string, string>();
 
@@ -23,6 +24,7 @@ function nameOf(sql: string): string {
  * statement; runs in the EntityManager's transaction when there is one.
  */
 export async function preparedRows<T = Record<string, unknown>>(em: EntityManager, sql: string, bindings: readonly unknown[]): Promise<T[]> {
+  claimStatement(); // the request's statement cap (src/db/gate.ts)
   const knex: Knex = em.getKnex();
   const raw = knex.raw(sql, bindings as Knex.RawBinding[]).options({ name: nameOf(sql) });
   const trx = em.getTransactionContext<Knex.Transaction>();

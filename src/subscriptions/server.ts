@@ -9,7 +9,7 @@ import type { Database } from '../db/orm';
 import type { Principal } from '../auth/principal';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
-import { depthRule, operationCost } from '../auth/limits';
+import { limitRules, MAX_SELECTIONS, operationCost } from '../http/limits-plugin';
 import { withSqlTally } from '../db/sql-counter';
 import { ErrorCode } from '../errors';
 import type { DataVersions } from '../cache/versions';
@@ -62,7 +62,8 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
   const hub = new LiveHub({ schema: deps.schema, db: deps.db, config, logger: deps.logger, versions: deps.versions, formatError: deps.formatError });
   const perCaller = new Map<string, number>();
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
-  const rules = [...specifiedRules, depthRule(config.limits.maxDepth)];
+  // The same limits as queries over HTTP: depth, aliases, directives (src/http/limits-plugin.ts).
+  const rules = [...specifiedRules, ...limitRules(config.limits)];
   type Checked = { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> } | { errors: readonly GraphQLError[] };
   const documents = new LRUCache<string, { document: DocumentNode } | { errors: readonly GraphQLError[] }>({ max: 1_000 });
   const prices = new LRUCache<string, { cost: number | null }>({ max: 10_000 });
@@ -93,7 +94,16 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
     if (root.kind !== 'Field' || !LIVE_FIELDS.has(root.name.value)) return { errors: [badInput('Subscribe to one field: statsChanged or itemPublished.')] };
     const priceKey = `${operationName ?? ''}\n${JSON.stringify(variables)}\n${query}`;
     let price = prices.get(priceKey);
-    if (!price) prices.set(priceKey, (price = { cost: operationCost(deps.schema, document, operationName, variables, config.maxPageSize) }));
+    if (!price) {
+      // A subscription that cannot be priced is refused, as a query is.
+      let cost: number | null = null;
+      try {
+        cost = operationCost(deps.schema, document, operationName, variables, config.maxPageSize, MAX_SELECTIONS);
+      } catch (err) {
+        return { errors: [badInput((err as Error).message, 'MAX_COST')] };
+      }
+      prices.set(priceKey, (price = { cost }));
+    }
     const cost = price.cost;
     if (cost !== null && cost > config.limits.maxCost) return { errors: [badInput(`The operation costs ${cost}, more than the ${config.limits.maxCost} allowed.`, 'MAX_COST', { cost, maxCost: config.limits.maxCost })] };
     return { document, operation, variables };

@@ -29,7 +29,7 @@ describe('who is asking', () => {
   });
 
   it('an expired, malformed, forged or unknown credential is UNAUTHENTICATED (401), never anonymous', async () => {
-    const expired = await staffHeaders({ tenant: '430000', roles: ['ADMIN'], expiresIn: Math.floor(Date.now() / 1000) - 5 });
+    const expired = await staffHeaders({ tenant: '430000', roles: ['ADMIN'], expiresIn: Math.floor(Date.now() / 1000) - 600 }); // beyond the clock skew allowed (AUTH_CLOCK_SKEW_S)
     const forged = {
       authorization: `Bearer ${await new SignJWT({ tenant: '430000', unit: '430000', roles: ['ADMIN'] }).setProtectedHeader({ alg: 'HS256' }).setSubject('x').setExpirationTime('1h').sign(new TextEncoder().encode('another-secret-another-secret-another-secret'))}`,
     };

@@ -60,6 +60,10 @@ describe('when the database goes away and comes back', () => {
     expect(down).toMatchObject({ status: 503, body: { status: 'unavailable', database: 'down' } });
     const failed = await until(() => gql(t, QUERY), (r) => !!r.body.errors);
     expect(failed.body.errors![0].extensions).toMatchObject({ code: 'INTERNAL_SERVER_ERROR', reason: 'DATABASE_UNAVAILABLE', retryable: true });
+    // Not a success for load balancers and clients: 503 with Retry-After (issue 14).
+    expect(failed.status).toBe(503);
+    expect(Number(failed.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(down.status).toBe(503);
     expect(failed.body.errors![0].message).toMatch(/database is unavailable/i);
     expect(JSON.stringify(failed.body)).not.toMatch(/ECONNREFUSED|stack|\.ts:\d+/);
 

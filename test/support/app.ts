@@ -7,6 +7,7 @@ import { seedDemoActivity } from '../../src/demo/demo-activity';
 import { createTestDatabase, TestDatabase, TEST_STORE } from './database';
 import { mintToken, StaffClaims } from '../../src/auth/tokens';
 import type { Role } from '../../src/auth/principal';
+import type { DestinationStream } from 'pino';
 
 /** The HS256 secret the test servers verify staff tokens with (set in the test configuration only). */
 export const TEST_JWT_SECRET = 'test-only-secret-0123456789abcdef0123456789abcdef';
@@ -62,7 +63,15 @@ export interface GqlResponse<T = any> {
  * The reference units are loaded at `seedScale` (1 = the full demo set).
  */
 export async function startTestApp(
-  opts: { seedScale?: number; env?: Record<string, string>; databaseUrl?: string; demo?: boolean; as?: { tenant: string; unit?: string; roles: Role[] } | null } = {},
+  opts: {
+    seedScale?: number;
+    env?: Record<string, string>;
+    databaseUrl?: string;
+    demo?: boolean;
+    as?: { tenant: string; unit?: string; roles: Role[] } | null;
+    /** Where the server's log lines go (a test that reads the logs); stdout by default. */
+    logTo?: DestinationStream;
+  } = {},
 ): Promise<TestApp> {
   let db: TestDatabase | null = null;
   let databaseUrl = opts.databaseUrl;
@@ -90,7 +99,7 @@ export async function startTestApp(
     },
     false,
   );
-  const logger = createLogger(config);
+  const logger = createLogger(config, opts.logTo);
   let app: App;
   try {
     app = await startApp(config, logger);

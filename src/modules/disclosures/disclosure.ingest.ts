@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
-import { idempotent } from '../ingest/idempotency';
+import { idempotent, keyNamespace } from '../ingest/idempotency';
 import { IngestRowError } from '../ingest/ingest.types';
 import { UUID_RE } from '../units/unit.repository';
 import { DisclosureChannel, DisclosureStatus } from './disclosure.enums';
@@ -137,7 +137,7 @@ export async function ingestDisclosures(ctx: RequestContext, tenant: string, ide
   const tenantId = await ctx.requireTenantId(tenant, 'tenant');
   const { result, replayed } = await idempotent(
     ctx.em,
-    { tenantId, operation: 'ingestDisclosures', key: idempotencyKey, payload: rows },
+    { tenantId, unitId: keyNamespace(ctx.principal), operation: 'ingestDisclosures', key: idempotencyKey, payload: rows },
     async (tx) => {
       const { ok, errors } = await prepare(tx, ctx.scope, tenantId, tenant, rows);
       if (errors.length) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
+import type { Principal } from '../../auth/principal';
 
 export const MAX_IDEMPOTENCY_KEY = 200;
 
@@ -23,7 +24,17 @@ export function payloadHash(payload: unknown): string {
 }
 
 /**
- * Runs `write` once per (tenant, operation, key), in ONE transaction with the key's record:
+ * The namespace of a caller's idempotency keys: the unit of its credential (a staff member's unit,
+ * an API key's unit). Two units of one tenant never see each other's keys or results.
+ */
+export function keyNamespace(principal: Principal): string {
+  if (principal.kind === 'anonymous') throw new BadInputError('Idempotency keys need a credential.', 'idempotencyKey');
+  return principal.unit.id;
+}
+
+/**
+ * Runs `write` once per (tenant, unit of the credential, operation, key), in ONE transaction with
+ * the key's record:
  * - first call: the key is recorded, `write` runs, its result is stored; if `write` throws, the
  *   whole transaction (key included) rolls back, so nothing is written and a retry may succeed;
  * - retry with the same payload: the stored result is returned and nothing is written;
@@ -32,24 +43,24 @@ export function payloadHash(payload: unknown): string {
  */
 export async function idempotent<R>(
   em: EntityManager,
-  args: { tenantId: number; operation: string; key: string; payload: unknown },
+  args: { tenantId: number; unitId: string; operation: string; key: string; payload: unknown },
   write: (tx: EntityManager) => Promise<R>,
 ): Promise<{ result: R; replayed: boolean }> {
-  const { tenantId, operation, key } = args;
+  const { tenantId, unitId, operation, key } = args;
   if (key.length < 1 || key.length > MAX_IDEMPOTENCY_KEY) {
     throw new BadInputError(`\`idempotencyKey\` must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`, 'idempotencyKey');
   }
   const hash = payloadHash(args.payload);
   return em.transactional(async (tx) => {
     const inserted = await tx.execute(
-      `insert into ingest_request (tenant_id, operation, key, payload_hash) values (?, ?, ?, ?)
-       on conflict (tenant_id, operation, key) do nothing returning key`,
-      [tenantId, operation, key, hash],
+      `insert into ingest_request (tenant_id, unit_id, operation, key, payload_hash) values (?, ?, ?, ?, ?)
+       on conflict (tenant_id, unit_id, operation, key) do nothing returning key`,
+      [tenantId, unitId, operation, key, hash],
     );
     if (inserted.length === 0) {
       const [prior] = await tx.execute(
-        `select payload_hash, result from ingest_request where tenant_id = ? and operation = ? and key = ?`,
-        [tenantId, operation, key],
+        `select payload_hash, result from ingest_request where tenant_id = ? and unit_id = ? and operation = ? and key = ?`,
+        [tenantId, unitId, operation, key],
       );
       if (prior.payload_hash !== hash) {
         throw new BadInputError(
@@ -61,9 +72,10 @@ export async function idempotent<R>(
       return { result: prior.result as R, replayed: true };
     }
     const result = await write(tx);
-    await tx.execute(`update ingest_request set result = ?::jsonb where tenant_id = ? and operation = ? and key = ?`, [
+    await tx.execute(`update ingest_request set result = ?::jsonb where tenant_id = ? and unit_id = ? and operation = ? and key = ?`, [
       JSON.stringify(result),
       tenantId,
+      unitId,
       operation,
       key,
     ]);

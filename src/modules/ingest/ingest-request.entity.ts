@@ -7,10 +7,14 @@ import { Entity, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
  */
 @Entity({ tableName: 'ingest_request' })
 export class IngestRequest {
-  [PrimaryKeyProp]?: ['tenantId', 'operation', 'key'];
+  [PrimaryKeyProp]?: ['tenantId', 'unitId', 'operation', 'key'];
 
   @PrimaryKey({ type: 'integer', autoincrement: false })
   tenantId!: number;
+
+  /** The unit of the credential that used the key: keys are namespaced by it, not shared by the tenant. */
+  @PrimaryKey({ type: 'uuid' })
+  unitId!: string;
 
   @PrimaryKey({ type: 'string', length: 40 })
   operation!: string;

@@ -60,6 +60,13 @@ export class InteractionResolver {
     return false;
   }
 
+  @FieldResolver(() => ID, { nullable: true, description: 'The event this one duplicates (same tenant); null when the reader may not see that event.' })
+  async duplicateOfId(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<string | null> {
+    // The id alone would tell a reader that an event it may not see exists: shown only when it may.
+    if (!e.duplicateOfId) return null;
+    return (await ctx.loaders.interactions.byId.load(e.duplicateOfId)) ? e.duplicateOfId : null;
+  }
+
   @FieldResolver(() => InteractionEvent, { nullable: true, description: 'The event this one duplicates.' })
   duplicateOf(@Root() e: InteractionEvent, @Ctx() ctx: RequestContext): Promise<InteractionEvent | null> | null {
     return e.duplicateOfId ? ctx.loaders.interactions.byId.load(e.duplicateOfId) : null;

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
 import { addDays, startOfShanghaiDay, WorkingCalendar } from '../calendar/working-calendar';
-import { idempotent } from '../ingest/idempotency';
+import { idempotent, keyNamespace } from '../ingest/idempotency';
 import { UUID_RE } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { DEFAULT_REPLY_DAYS, expectsReply, InteractionKind, InteractionStatus } from './interaction.enums';
@@ -298,7 +298,7 @@ export const InteractionService = {
     // Rules and calendar are loaded once for the batch, before the transaction takes the connection.
     const [rules, calendar] = await Promise.all([ctx.interactions.replyRules(tenantId), ctx.loaders.calendar.load(tenantId)]);
 
-    const { result, replayed } = await idempotent(ctx.em, { tenantId, operation: 'ingestInteractions', key: idempotencyKey, payload: rows }, async (tx) => {
+    const { result, replayed } = await idempotent(ctx.em, { tenantId, unitId: keyNamespace(ctx.principal), operation: 'ingestInteractions', key: idempotencyKey, payload: rows }, async (tx) => {
       // 2. Unit codes, in one statement; external ids already stored, in one statement.
       const codes = [...new Set(rows.map((r) => r.unitCode))];
       // Only the units the request may write to (its scope): others are reported as unknown.
