@@ -1,3 +1,5 @@
+// First: when tracing is configured, its instrumentations must hook http, express, graphql and pg before they load.
+import { flushTracing, tracingEnabled } from './tracing';
 import 'reflect-metadata';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
@@ -6,11 +8,13 @@ import { startApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config);
+  if (tracingEnabled) logger.info({ endpoint: process.env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318' }, 'tracing on (OpenTelemetry, OTLP/HTTP)');
   let app;
   try {
     app = await startApp(config, logger);
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
+    await flushTracing();
     process.exit(1);
   }
   let shuttingDown = false;
@@ -20,6 +24,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     try {
       await app.stop();
+      await flushTracing();
       logger.info('shutdown complete');
       process.exit(0);
     } catch (err) {

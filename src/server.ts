@@ -19,6 +19,7 @@ import { batchCap, costError, depthRule, operationCost, RateLimits } from './aut
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { metricsPlugin, metricsRoute } from './http/metrics';
 
 export interface RunningServer {
   url: string;
@@ -88,14 +89,22 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
   withSqlTally(tally, next);
 }
 
-/** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
-export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
+/** Start-up hooks: a server already listening (bound early by src/startup.ts) and what /health adds. */
+export interface ServerOptions {
+  httpServer?: http.Server;
+  health?: () => Record<string, unknown>;
+}
+
+/** Builds the HTTP server (express 5: /health, /metrics, /graphql, /reports, CSV exports) and starts listening. */
+export async function startServer(config: AppConfig, db: Database, logger: Logger, opts: ServerOptions = {}): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
   const rateLimits = new RateLimits(config.limits);
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
-  const httpServer = http.createServer(app);
+  const httpServer = opts.httpServer ?? http.createServer(app);
+  // Before Apollo's drain plugin hooks the server: from now on the application answers.
+  if (opts.httpServer) httpServer.removeAllListeners('request').on('request', app);
   const development = config.nodeEnv === 'development';
 
   const apollo = new ApolloServer<RequestContext>({
@@ -113,6 +122,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       // No type or field carries a cache hint. Apollo's default cache-control plugin would still
       // wrap every resolver (thousands per dashboard request) to compute a policy of "no cache".
       ApolloServerPluginCacheControlDisabled(),
+      metricsPlugin(),
       {
         async requestDidStart() {
           return {
@@ -147,7 +157,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     pinoHttp({
       logger,
       genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
@@ -159,8 +169,10 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       database: up ? 'up' : 'down',
       store: db.kind,
       uptimeSeconds: Math.round(process.uptime()),
+      ...opts.health?.(),
     });
   });
+  app.get('/metrics', metricsRoute(db, config.metricsToken));
 
   const contextOf = contextFactory(deps);
   app.use(
@@ -178,10 +190,12 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
+  if (!httpServer.listening) {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+  }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DefaultLogger, LoggerOptions, LogContext, LoggerNamespace } from '@mikro-orm/core';
+import { metrics } from '../metrics';
 
 /** Per-request tally of the SQL statements MikroORM sends. */
 export interface SqlTally {
   statements: number;
+  /** Milliseconds the database took for them (as MikroORM timed each statement). */
+  ms?: number;
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
 }
@@ -31,8 +34,12 @@ export class SqlCountingLogger extends DefaultLogger {
 
   override logQuery(context: { query: string } & LogContext): void {
     const tally = storage.getStore();
+    const took = typeof context.took === 'number' ? context.took : 0;
+    metrics.sqlStatements.inc();
+    metrics.sqlSeconds.inc(took / 1000);
     if (tally) {
       tally.statements++;
+      tally.ms = (tally.ms ?? 0) + took;
       tally.log?.push(context.query);
     }
     super.logQuery(context);

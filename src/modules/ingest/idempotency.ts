@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { metrics } from '../../metrics';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
 
@@ -40,7 +41,7 @@ export async function idempotent<R>(
     throw new BadInputError(`\`idempotencyKey\` must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`, 'idempotencyKey');
   }
   const hash = payloadHash(args.payload);
-  return em.transactional(async (tx) => {
+  const outcome = await em.transactional(async (tx) => {
     const inserted = await tx.execute(
       `insert into ingest_request (tenant_id, operation, key, payload_hash) values (?, ?, ?, ?)
        on conflict (tenant_id, operation, key) do nothing returning key`,
@@ -69,4 +70,8 @@ export async function idempotent<R>(
     ]);
     return { result, replayed: false };
   });
+  // Counted once committed; a replay stores nothing.
+  const accepted = (outcome.result as { accepted?: unknown } | null)?.accepted;
+  if (!outcome.replayed && typeof accepted === 'number') metrics.ingestRows.inc({ operation }, accepted);
+  return outcome;
 }
