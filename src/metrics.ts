@@ -62,11 +62,14 @@ export const metrics = {
   poolMax: new Gauge({ name: 'db_pool_max_connections', help: 'Largest size of the pool', registers: [registry] }),
   /** Rows stored by the bulk ingest mutations (counted after commit; replays are not counted). */
   ingestRows: new Counter({ name: 'ingest_rows_total', help: 'Rows stored by ingest mutations, by operation', labelNames: ['operation'] as const, registers: [registry] }),
-  /** Rollup rows inserted or updated, by the triggers and by rebuilds (read from the database's statistics at scrape time). */
-  rollupRowsWritten: new Gauge({
-    name: 'rollup_rows_written',
-    help: 'Rows inserted and updated in stat_rollup since the database statistics were reset (triggers and rebuilds)',
-    labelNames: ['kind'] as const,
+  /**
+   * Rollup rows written (inserted or updated): by the triggers of an ingest (read in its transaction
+   * from PostgreSQL's statistics) and by rebuilds. Single-row mutations' few rows are not counted.
+   */
+  rollupRowsWritten: new Counter({
+    name: 'rollup_rows_written_total',
+    help: 'Rows written to stat_rollup by ingests (their triggers) and rebuilds, by source',
+    labelNames: ['source'] as const,
     registers: [registry],
   }),
   /** Requests refused by a rate limit (429), by limit (address or apiKey). */

@@ -20,12 +20,14 @@ export function metricsPlugin(): ApolloServerPlugin<{ sql: SqlTally }> {
     async requestDidStart() {
       const started = performance.now();
       return {
-        async willSendResponse({ request, operation, response, contextValue, errors }) {
+        async willSendResponse({ request, operation, document, response, contextValue, errors }) {
           const seconds = (performance.now() - started) / 1000;
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const first = errors?.[0] ?? body?.errors?.[0];
           const code = first ? String((first.extensions as { code?: unknown } | undefined)?.code ?? 'ERROR') : 'ok';
-          const operationName = operationLabel(operation?.name?.value ?? request.operationName);
+          // A request that failed validation has no resolved operation: its document still names it.
+          const named = document?.definitions.filter((d) => d.kind === 'OperationDefinition');
+          const operationName = operationLabel(operation?.name?.value ?? request.operationName ?? (named?.length === 1 ? named[0].name?.value : undefined));
           metrics.graphqlDuration.observe({ operation: operationName, type: operation?.operation ?? 'unknown', outcome: code === 'ok' || OUTCOMES.has(code) ? code : 'ERROR' }, seconds);
           const sql = contextValue?.sql;
           if (sql) {
@@ -38,29 +40,6 @@ export function metricsPlugin(): ApolloServerPlugin<{ sql: SqlTally }> {
   };
 }
 
-/** Rollup rows written, from PostgreSQL's table statistics (triggers and rebuilds alike), at most once a second. */
-function rollupReader(db: Database): () => Promise<void> {
-  let last = 0;
-  return async () => {
-    if (Date.now() - last < 1_000) return;
-    last = Date.now();
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const read = db.orm.em
-        .getConnection()
-        .execute(`select coalesce(sum(n_tup_ins), 0)::bigint as ins, coalesce(sum(n_tup_upd), 0)::bigint as upd from pg_stat_user_tables where relname = 'stat_rollup'`);
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('timeout')), 1_000)));
-      const [row] = (await Promise.race([read, timeout])) as { ins: string; upd: string }[];
-      metrics.rollupRowsWritten.set({ kind: 'inserted' }, Number(row.ins));
-      metrics.rollupRowsWritten.set({ kind: 'updated' }, Number(row.upd));
-    } catch {
-      // The database is busy or away: the last values stay; /health reports the database.
-    } finally {
-      clearTimeout(timer);
-    }
-  };
-}
-
 const digest = (s: string) => createHash('sha256').update(s).digest();
 
 /**
@@ -70,7 +49,6 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
 export function metricsRoute(db: Database, token: string | undefined): RequestHandler {
   const knex = db.orm.em.getConnection().getKnex() as unknown as { client: { pool?: Parameters<typeof watchPool>[0] } };
   watchPool(knex.client.pool);
-  const readRollups = rollupReader(db);
   const expected = token ? digest(token) : null;
   return async (req, res) => {
     if (expected) {
@@ -82,7 +60,6 @@ export function metricsRoute(db: Database, token: string | undefined): RequestHa
       }
     }
     readPools();
-    await readRollups();
     res.set('Content-Type', registry.contentType);
     res.send(await registry.metrics());
   };
