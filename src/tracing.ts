@@ -45,9 +45,32 @@ function startTracing(env: NodeJS.ProcessEnv): void {
       new HttpInstrumentation({ ignoreIncomingRequestHook: (req) => req.url === '/health' || req.url === '/metrics' }),
       new ExpressInstrumentation(),
       new GraphQLInstrumentation({ ignoreTrivialResolveSpans: true, mergeItems: true, depth: Number.isFinite(depth) ? depth : 3, allowValues: false }),
-      new PgInstrumentation({ enhancedDatabaseReporting: false }),
+      new PgInstrumentation({ enhancedDatabaseReporting: false, requestHook: (span) => redactStatement(span as unknown as RecordedSpan) }),
     ],
   });
+}
+
+interface RecordedSpan {
+  attributes?: Record<string, unknown>;
+  setAttribute(key: string, value: string): unknown;
+}
+
+/**
+ * MikroORM inlines the values into the SQL it sends: a statement's text may hold names, contacts or
+ * subjects. Spans keep its shape only: string literals, dollar-quoted bodies and numbers become `?`.
+ */
+export function redactSql(sql: string): string {
+  return sql
+    .replace(/\$([A-Za-z_]*)\$[\s\S]*?\$\1\$/g, '?')
+    .replace(/(?:(?<![A-Za-z0-9_])[EeXxBbUu])?'(?:[^']|'')*'/g, '?')
+    .replace(/(?<![A-Za-z0-9_."$])-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?(?![A-Za-z0-9_"])/g, '?');
+}
+
+function redactStatement(span: RecordedSpan): void {
+  for (const key of ['db.statement', 'db.query.text']) {
+    const value = span.attributes?.[key];
+    if (typeof value === 'string') span.setAttribute(key, redactSql(value));
+  }
 }
 
 /** Sends the spans still buffered (at shutdown). */
