@@ -27,7 +27,7 @@ function run(env: Record<string, string>): Promise<Proc> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}\n${JSON.stringify(lines)}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}\n${JSON.stringify(lines)}`)), 150_000);
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
       buf += d;
