@@ -5,7 +5,7 @@ import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
 import { startServer, RunningServer } from './server';
 import { seedReference } from './seed';
-import { demoSpreadPending, seedDemoCore, seedDemoSpread } from './demo/demo-activity';
+import { demoSpreadPending, seedDemoActivity, seedDemoCore, seedDemoSpread } from './demo/demo-activity';
 import { listenEarly, Readiness } from './startup';
 import { withRollupsRebuiltAfter } from './modules/stats/rollup.admin';
 import { REFERENCE_PROVINCES } from './modules/units/reference/regions';
@@ -74,9 +74,11 @@ export async function startApp(
       );
       logger.info({ ...result, ms: readiness.steps.at(-1)?.ms }, 'reference data loaded into the empty embedded database');
       if (config.demoData) {
-        const demo = await readiness.step("demo data: the seed reports' figures, centres and officers", () => seedDemoCore(db.orm.em.fork()));
+        // Asked to wait for everything (the tests): the whole demo in one transaction, its rollups counted once.
+        const whole = Boolean(opts.waitForBackground);
+        const demo = await readiness.step("demo data: the seed reports' figures, centres and officers", () => (whole ? seedDemoActivity : seedDemoCore)(db.orm.em.fork()));
         logger.info(demo, 'demo data loaded into the empty embedded database');
-        spread = true;
+        spread = !whole;
       }
     } else if (db.kind === 'embedded' && config.seedOnEmpty && config.demoData) {
       // A start stopped while the spread events were loading: finish them.
