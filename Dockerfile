@@ -6,6 +6,7 @@ RUN npm ci --no-audit --no-fund --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY migrations ./migrations
+COPY web ./web
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Compiles the TypeScript sources to dist/ with tsc (decorator metadata is needed by type-graphql).
+// Compiles the TypeScript sources to dist/ with tsc (decorator metadata is needed by type-graphql),
+// then bundles the browser pages (scripts/build-web.mjs).
 //   node scripts/build.mjs             always compile (incremental)
 //   node scripts/build.mjs --if-stale  compile only when a source is newer than the last build
 //   node scripts/build.mjs --if-stale --no-fail   (npm's `prepare`): a failed build warns, never fails the install
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
 const STAMP = join(root, 'dist', '.build-stamp');
-const SOURCES = ['src', 'migrations', 'bench', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
+const SOURCES = ['src', 'migrations', 'bench', 'web', 'scripts', 'tsconfig.json', 'tsconfig.build.json', 'package-lock.json'];
 
 /** Latest modification time (ms) of the sources the build reads. */
 function newestSource() {
@@ -27,7 +28,7 @@ function newestSource() {
     }
     if (st.isDirectory()) {
       for (const name of readdirSync(path)) if (name !== 'node_modules' && name !== 'results') visit(join(path, name));
-    } else if (/\.(ts|json)$/.test(path)) {
+    } else if (/\.(ts|json|js|mjs|css|html)$/.test(path)) {
       newest = Math.max(newest, st.mtimeMs);
     }
   };
@@ -37,6 +38,7 @@ function newestSource() {
 
 function stale() {
   if (!existsSync(join(root, 'dist', 'src', 'main.js')) || !existsSync(STAMP)) return true;
+  if (existsSync(join(root, 'web')) && !existsSync(join(root, 'dist', 'public'))) return true;
   return newestSource() > statSync(STAMP).mtimeMs;
 }
 
@@ -56,6 +58,17 @@ if (res.status !== 0) {
     process.exit(0);
   }
   process.exit(res.status ?? 1);
+}
+// The browser pages (esbuild bundles into dist/public).
+if (existsSync(join(root, 'scripts', 'build-web.mjs'))) {
+  const web = spawnSync(process.execPath, [join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'inherit' });
+  if (web.status !== 0) {
+    if (args.has('--no-fail')) {
+      process.stderr.write('warning: building the browser pages failed; `npm start` will try again\n');
+      process.exit(0);
+    }
+    process.exit(web.status ?? 1);
+  }
 }
 // The stamp carries the time the build started: a source saved during the build makes it stale.
 mkdirSync(join(root, 'dist'), { recursive: true });
