@@ -5,7 +5,7 @@ import { metrics } from '../metrics';
 /** Per-request tally of the SQL statements MikroORM sends. */
 export interface SqlTally {
   statements: number;
-  /** Milliseconds the database took for them (as MikroORM timed each statement). */
+  /** Milliseconds the database took for them (as each statement was timed by MikroORM or src/db/sql.ts). */
   ms?: number;
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
@@ -18,9 +18,12 @@ export interface SqlTally {
 
 /** Records a statement in the tally of the current request (statements sent outside MikroORM: src/db/sql.ts). */
 export function countStatement(sql: string, start: number, end: number): void {
+  metrics.sqlStatements.inc();
+  metrics.sqlSeconds.inc((end - start) / 1000);
   const tally = storage.getStore();
   if (!tally) return;
   tally.statements++;
+  tally.ms = (tally.ms ?? 0) + (end - start);
   tally.log?.push(sql);
   (tally.spans ??= []).push([start, end]);
 }

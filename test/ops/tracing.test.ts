@@ -133,9 +133,9 @@ describe('traces (OpenTelemetry)', () => {
       expect(trace.some((s) => s.scope === '@opentelemetry/instrumentation-graphql' && s.name.startsWith('graphql.resolve'))).toBe(true);
       const statements = trace.filter((s) => s.scope === '@opentelemetry/instrumentation-pg' && /select/i.test(String(s.attributes['db.statement'] ?? s.attributes['db.query.text'] ?? '')));
       expect(statements.length).toBeGreaterThan(0);
-      // MikroORM sends its statements with the values inlined: the spans carry them as placeholders.
+      // MikroORM sends some statements with the values inlined: the spans carry them as placeholders.
       const text = statements.map((s) => String(s.attributes['db.query.text'] ?? s.attributes['db.statement'])).join('\n');
-      expect(text).toMatch(/"code" = \?/);
+      expect(text).toMatch(/"code" = (\?|\$1)/);
       expect(text).not.toContain('430000');
       // /health is not traced.
       await fetch(`http://127.0.0.1:${port}/health`);
