@@ -81,7 +81,7 @@ export function ormOptions(
     },
     // stat_rollup is written by triggers and read by raw SQL only (stats module): no entity, so the
     // schema diff must leave it alone.
-    schemaGenerator: { disableForeignKeys: false, skipTables: ['stat_rollup'] },
+    schemaGenerator: { disableForeignKeys: false, skipTables: ['stat_rollup', 'data_version', 'item_publication'] },
   };
 }
 
