@@ -1,14 +1,22 @@
 import 'reflect-metadata';
+import type http from 'node:http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
 import { startServer, RunningServer } from './server';
 import { seedReference } from './seed';
-import { seedDemoActivity } from './demo/demo-activity';
+import { demoSpreadPending, seedDemoActivity, seedDemoCore, seedDemoSpread } from './demo/demo-activity';
+import { listenEarly, Readiness } from './startup';
+import { withRollupsRebuiltAfter } from './modules/stats/rollup.admin';
+import { REFERENCE_PROVINCES } from './modules/units/reference/regions';
+import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface App {
   db: Database;
   server: RunningServer;
+  readiness: Readiness;
+  /** Settles when the work that continues after start-up (the spread demo events) is done or stopped. */
+  background: Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -19,35 +27,113 @@ async function isEmpty(db: Database): Promise<boolean> {
 }
 
 /**
- * Opens the store, applies pending migrations, loads the demo data into a fresh embedded store,
- * and serves. Shared by `npm start` and the HTTP tests, so the tests run the real start-up path.
+ * Binds the port at once (/health answers "starting" with the progress, GraphQL answers
+ * UNAVAILABLE), opens the store, applies pending migrations, loads the reference data and the
+ * demo's published figures into a fresh embedded store, and serves; the rest of the demo events
+ * load in the background. Shared by `npm start` and the HTTP tests, so the tests run the real
+ * start-up path (`waitForBackground` makes it return once everything is loaded).
  */
-export async function startApp(config: AppConfig, logger: Logger): Promise<App> {
-  const db = await openDatabase({
-    url: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolSize: config.dbPoolSize,
-    logger,
-    logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
-    statementTimeoutMs: config.limits.statementTimeoutMs,
-    gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller },
-  });
+export async function startApp(
+  config: AppConfig,
+  logger: Logger,
+  opts: { waitForBackground?: boolean; early?: { server: http.Server; readiness: Readiness } } = {},
+): Promise<App> {
+  const readiness = opts.early?.readiness ?? new Readiness(logger);
+  const early: http.Server = opts.early?.server ?? (await listenEarly(config, readiness));
+  let db: Database;
   try {
-    const applied = await migrate(db.orm);
-    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
-    if (db.kind === 'embedded' && config.seedOnEmpty && (await isEmpty(db))) {
-      const started = Date.now();
-      const result = await seedReference(db.orm.em.fork(), { scale: config.seedScale });
-      logger.info({ ...result, ms: Date.now() - started }, 'reference data loaded into the empty embedded database');
-      if (config.demoData) {
-        const demo = await seedDemoActivity(db.orm.em.fork());
-        logger.info(demo, 'demo data loaded into the empty embedded database');
-      }
-    }
-    const server = await startServer(config, db, logger);
-    logger.info({ url: server.url, store: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined }, 'API ready');
-    return { db, server, stop: () => server.stop() };
+    db = await readiness.step('opening the database', () =>
+      openDatabase({
+        url: config.databaseUrl,
+        dataDir: config.dataDir,
+        poolSize: config.dbPoolSize,
+        logger,
+        logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
+        statementTimeoutMs: config.limits.statementTimeoutMs,
+        gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller },
+      }),
+      (d) => ({ store: d.kind }),
+    );
   } catch (err) {
+    readiness.failed = true;
+    early.close();
+    throw err;
+  }
+  let cancelled = false;
+  let background: Promise<void> = Promise.resolve();
+  try {
+    const applied = await readiness.step('migrations', () => migrate(db.orm), (a) => ({ applied: a.length }));
+    if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+    let spread = false;
+    if (db.kind === 'embedded' && config.seedOnEmpty && (await isEmpty(db))) {
+      // One transaction, the rollup triggers off while the units go in and the rollups counted once after (a third less time).
+      const tenants = REFERENCE_PROVINCES.map((p) => Number(p.code));
+      const result = await readiness.step(
+        'reference data',
+        () => db.orm.em.fork().transactional((tx) => withRollupsRebuiltAfter(tx as EntityManager, tenants, () => seedReference(tx as EntityManager, { scale: config.seedScale }))),
+        (r) => ({ units: r.unitsTotal, calendarDays: r.calendarDaysInserted }),
+      );
+      logger.info({ ...result, ms: readiness.steps.at(-1)?.ms }, 'reference data loaded into the empty embedded database');
+      if (config.demoData) {
+        // Asked to wait for everything (the tests): the whole demo in one transaction, its rollups counted once.
+        const whole = Boolean(opts.waitForBackground);
+        const demo = await readiness.step("demo data: the seed reports' figures, centres and officers", () => (whole ? seedDemoActivity : seedDemoCore)(db.orm.em.fork()));
+        logger.info(demo, 'demo data loaded into the empty embedded database');
+        spread = !whole;
+      }
+    } else if (db.kind === 'embedded' && config.seedOnEmpty && config.demoData) {
+      // A start stopped while the spread events were loading: finish them.
+      spread = await demoSpreadPending(db.orm.em.fork());
+    }
+    const server = await startServer(config, db, logger, { httpServer: early, health: () => readiness.describe() });
+    if (spread) {
+      readiness.background = { name: 'demo events spread over the cities and counties', state: 'running', done: 0, of: 0 };
+      const bg = readiness.background;
+      let lastLogged = 0;
+      background = seedDemoSpread(db.orm.em.fork(), {
+        cancelled: () => cancelled,
+        onProgress: ({ done, of }) => {
+          bg.done = done;
+          bg.of = of;
+          if (done === of || Date.now() - lastLogged > 5_000) {
+            lastLogged = Date.now();
+            logger.info({ done, of, percent: Math.floor((100 * done) / of) }, 'background: demo events loading');
+          }
+        },
+      }).then(
+        (r) => {
+          bg.state = r.completed ? 'done' : 'failed';
+          bg.ms = r.ms;
+          readiness.phase = 'serving';
+          if (r.completed) logger.info({ rows: r.rows, ms: r.ms }, 'background: demo events loaded');
+          else logger.info({ rows: r.rows }, 'background: demo events stopped; the next start resumes them');
+        },
+        (err) => {
+          bg.state = 'failed';
+          readiness.phase = 'serving';
+          if (!cancelled) logger.error({ err }, 'background: loading the demo events failed; the next start tries again');
+        },
+      );
+    }
+    readiness.markReady();
+    logger.info({ url: server.url, store: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined, startSeconds: readiness.describe().startSeconds }, 'API ready');
+    if (opts.waitForBackground) await background;
+    return {
+      db,
+      server,
+      readiness,
+      background,
+      stop: async () => {
+        cancelled = true;
+        await background;
+        await server.stop();
+      },
+    };
+  } catch (err) {
+    readiness.failed = true;
+    cancelled = true;
+    await background;
+    early.close();
     await db.close();
     throw err;
   }

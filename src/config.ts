@@ -66,6 +66,8 @@ export interface AppConfig {
     issuer?: string;
     audience?: string;
   };
+  /** Bearer token GET /metrics requires (unset: the endpoint is open). */
+  metricsToken?: string;
   /** Limits that keep one caller from hurting the others. */
   limits: {
     /** Deepest selection an operation may have. */
@@ -153,6 +155,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
     STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
     TRUST_PROXY: bool({ default: false }),
+    METRICS_TOKEN: str({ default: undefined }),
+    // Read by src/tracing.ts before anything else loads; validated here with the rest.
+    TRACING: bool({ default: false }),
+    OTEL_EXPORTER_OTLP_ENDPOINT: httpsUrl({ default: undefined }),
     RESPONSE_CACHE: bool({ default: true }),
     CACHE_TTL_SECONDS: num({ default: 60 }),
     CACHE_MAX_AGE: num({ default: 5 }),
@@ -229,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       issuer: clean.AUTH_JWT_ISSUER || undefined,
       audience: clean.AUTH_JWT_AUDIENCE || undefined,
     },
+    metricsToken: clean.METRICS_TOKEN || undefined,
     limits: {
       maxDepth: Math.floor(positive('MAX_DEPTH', clean.MAX_DEPTH)),
       maxCost: Math.floor(positive('MAX_COST', clean.MAX_COST)),

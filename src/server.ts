@@ -20,6 +20,7 @@ import { authenticatedPrincipal, authenticateFirst, bodyByCaller, bodyErrors, ca
 import { getSchema } from './schema';
 import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { metricsPlugin, metricsRoute } from './http/metrics';
 import { DataVersions } from './cache/versions';
 import { ResponseCache } from './cache/response-cache';
 import { startSubscriptionServer } from './subscriptions/server';
@@ -82,14 +83,22 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
   withSqlTally(tally, next);
 }
 
-/** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
-export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
+/** Start-up hooks: a server already listening (bound early by src/startup.ts) and what /health adds. */
+export interface ServerOptions {
+  httpServer?: http.Server;
+  health?: () => Record<string, unknown>;
+}
+
+/** Builds the HTTP server (express 5: /health, /metrics, /graphql, /reports, CSV exports) and starts listening. */
+export async function startServer(config: AppConfig, db: Database, logger: Logger, opts: ServerOptions = {}): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
   const rateLimits = new RateLimits(config.limits);
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits };
-  const httpServer = http.createServer(app);
+  const httpServer = opts.httpServer ?? http.createServer(app);
+  // Before Apollo's drain plugin hooks the server: from now on the application answers.
+  if (opts.httpServer) httpServer.removeAllListeners('request').on('request', app);
   const development = config.nodeEnv === 'development';
   // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
   const versions = new DataVersions(db, logger);
@@ -119,6 +128,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       // wrap every resolver (thousands per dashboard request) to compute a policy of "no cache".
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(config),
+      metricsPlugin(),
       {
         async requestDidStart() {
           return {
@@ -153,7 +163,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     pinoHttp({
       logger,
       genReqId: (req) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/metrics' },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
@@ -169,8 +179,10 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       database: up ? 'up' : 'down',
       store: db.kind,
       uptimeSeconds: Math.round(process.uptime()),
+      ...opts.health?.(),
     });
   });
+  app.get('/metrics', metricsRoute(db, config.metricsToken));
 
   const contextOf = contextFactory(deps);
   app.use(
@@ -192,10 +204,12 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
+  if (!httpServer.listening) {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+  }
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

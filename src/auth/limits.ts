@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { metrics } from '../metrics';
 import { GraphQLError } from 'graphql';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppConfig } from '../config';
@@ -47,6 +48,7 @@ export class RateLimits {
         if (!(err instanceof RateLimiterRes)) return next(err);
         const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
         res.set('Retry-After', String(retryAfter));
+        metrics.rateLimitRefusals.inc({ limit: 'address' });
         res.status(429).json(errorBody(`Too many requests from this address; retry after ${retryAfter} s.`, { code: ErrorCode.RATE_LIMITED, retryAfter, limit: 'address' }));
       }
     };
@@ -60,6 +62,7 @@ export class RateLimits {
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
       const retryAfter = Math.max(1, Math.ceil(err.msBeforeNext / 1000));
+      metrics.rateLimitRefusals.inc({ limit: 'apiKey' });
       throw new GraphQLError(`Too many requests with this API key; retry after ${retryAfter} s.`, {
         extensions: { code: ErrorCode.RATE_LIMITED, retryAfter, limit: 'apiKey', http: { status: 429, headers: new Map([['retry-after', String(retryAfter)]]) } },
       });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { metrics } from '../metrics';
 import type express from 'express';
 import { Keyv } from 'keyv';
 import KeyvRedis from '@keyv/redis';
@@ -252,6 +253,7 @@ export class ResponseCache {
               return;
             }
             cache.headers((n, v) => h.set(n, v), state.key, !!state.public, state.hit || state.notModified ? 'HIT' : 'MISS');
+            (state.hit || state.notModified ? metrics.cacheHits : metrics.cacheMisses).inc({ cache: 'response' });
             if (state.ownStatements) h.set('x-cache-statements', String(state.ownStatements));
             if (!state.hit && !state.notModified) {
               // Not awaited: the answer does not wait for the storage.

@@ -1,12 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
-import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { Worker } from 'node:worker_threads';
 
 /**
- * The embedded store: PGlite (PostgreSQL compiled to WASM, in this process) persisted under a
- * directory, served on a loopback socket so MikroORM talks to it with its ordinary PostgreSQL
- * driver. Nothing to install, no server to run.
+ * The embedded store: PGlite (PostgreSQL compiled to WASM) persisted under a directory, served on a
+ * loopback socket so MikroORM talks to it with its ordinary PostgreSQL driver. Nothing to install,
+ * no server to run.
+ *
+ * PGlite runs in a worker thread of this process: its statements (a migration, a bulk load, a
+ * dashboard's query) run off the main thread, so the HTTP server keeps answering (/health during
+ * the first start's loads, every request while a background load runs).
  */
 export interface EmbeddedDatabase {
   url: string;
@@ -16,35 +19,90 @@ export interface EmbeddedDatabase {
   close(): Promise<void>;
 }
 
+/** The worker: opens PGlite, serves it on a loopback port, closes it when asked. */
+const WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  try {
+    const { PGlite } = require(workerData.pglite);
+    const { PGLiteSocketServer } = require(workerData.socket);
+    const db = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
+    // The app's pool holds one connection (PGlite is one session). A second may connect when the
+    // store is reached by URL (tests).
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
+    await server.start();
+    parentPort.on('message', async (m) => {
+      if (m && m.ping !== undefined) {
+        // The health check: a statement straight to PGlite, past the socket and the pool.
+        try { await db.query('select 1'); parentPort.postMessage({ pong: m.ping }); }
+        catch (err) { parentPort.postMessage({ pong: m.ping, error: String(err) }); }
+        return;
+      }
+      if (m !== 'close') return;
+      try { await server.stop(); await db.close(); } finally { parentPort.postMessage({ closed: true }); }
+    });
+    parentPort.postMessage({ conn: server.getServerConn() });
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.stack) || err) });
+  }
+})();
+`;
+
 /** `dataDir` null or 'memory://' means an in-memory database (tests, throwaway runs). */
 export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDatabase> {
   if (dataDir === 'memory://') dataDir = null;
-  // Both packages are ESM-first; load them lazily so PostgreSQL-only deployments never touch them.
-  const { PGlite: PGliteCtor } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer: ServerCtor } = await import('@electric-sql/pglite-socket');
   let location: string | undefined;
   if (dataDir) {
     location = resolve(dataDir);
     mkdirSync(location, { recursive: true });
   }
-  const db: PGlite = await PGliteCtor.create(location ? { dataDir: location } : {});
-  // The app's pool holds one connection (PGlite is one session). A second may connect when the
-  // store is reached by URL (tests): the health check's own connection (src/db/health.ts).
-  const server: PGLiteSocketServer = new ServerCtor({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
-  await server.start();
-  const [host, port] = server.getServerConn().split(':');
-  let closed = false;
+  // Resolved here (the worker's eval'd code has no module path of its own); PostgreSQL-only
+  // deployments never load either package.
+  const worker = new Worker(WORKER, {
+    eval: true,
+    workerData: { pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket'), dataDir: location ?? null },
+  });
+  const conn = await new Promise<string>((ok, fail) => {
+    worker.once('error', fail);
+    worker.once('exit', (code) => fail(new Error(`the embedded database's worker exited (${code})`)));
+    worker.once('message', (m: { conn?: string; error?: string }) => (m.conn ? ok(m.conn) : fail(new Error(`the embedded database did not open: ${m.error}`))));
+  }).catch(async (err) => {
+    await worker.terminate();
+    throw err;
+  });
+  worker.removeAllListeners('exit');
+  worker.removeAllListeners('error');
+  worker.on('error', () => undefined); // surfaces as a failed statement on the socket
+  const [host, port] = conn.split(':');
+  let closing: Promise<void> | null = null;
+  let pings = 0;
+  const waiting = new Map<number, { ok: () => void; fail: (e: Error) => void }>();
+  worker.on('message', (m: { pong?: number; error?: string }) => {
+    if (m.pong === undefined) return;
+    const w = waiting.get(m.pong);
+    waiting.delete(m.pong);
+    if (m.error) w?.fail(new Error(m.error));
+    else w?.ok();
+  });
   return {
     url: `postgresql://postgres@${host}:${port}/postgres`,
     dataDir: location ?? null,
-    async ping() {
-      await db.query('select 1');
-    },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await server.stop();
-      await db.close();
-    },
+    ping: () =>
+      new Promise<void>((ok, fail) => {
+        if (closing) return fail(new Error('closed'));
+        const id = ++pings;
+        waiting.set(id, { ok, fail });
+        worker.postMessage({ ping: id });
+      }),
+    close: () =>
+      (closing ??= (async () => {
+        const closed = new Promise<void>((ok) => {
+          worker.once('message', () => ok());
+          worker.once('exit', () => ok());
+        });
+        worker.postMessage('close');
+        await Promise.race([closed, new Promise((ok) => setTimeout(ok, 10_000))]);
+        await worker.terminate();
+      })()),
   };
 }

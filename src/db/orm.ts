@@ -39,7 +39,11 @@ export interface Database {
 }
 
 /** MikroORM options shared by the server, the CLI commands and the tests. */
-export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOptions, 'logger' | 'logQueries' | 'statementTimeoutMs'> = {}): Options {
+export function ormOptions(
+  url: string,
+  poolSize: number,
+  opts: Pick<DatabaseOptions, 'logger' | 'logQueries' | 'statementTimeoutMs'> & { acquireTimeoutMs?: number } = {},
+): Options {
   const log = opts.logger;
   return {
     driver: PostgreSqlDriver,
@@ -61,8 +65,8 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
       min: 0,
       max: poolSize,
       // Fail fast when the database is away instead of queueing requests for a minute.
-      acquireTimeoutMillis: 5_000,
-      createTimeoutMillis: 5_000,
+      acquireTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
+      createTimeoutMillis: opts.acquireTimeoutMs ?? 5_000,
       idleTimeoutMillis: 30_000,
     },
     driverOptions: {
@@ -103,7 +107,9 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined } : opts));
+    // The embedded store's one connection is shared by the requests and the background load (chunks
+    // of seconds on a busy machine): waiting for it is expected, not a sign the database is away.
+    orm = await MikroORM.init(ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined, acquireTimeoutMs: 30_000 } : opts));
   } catch (err) {
     await embedded?.close();
     throw err;

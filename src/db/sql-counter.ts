@@ -1,9 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { DefaultLogger, LoggerOptions, LogContext, LoggerNamespace } from '@mikro-orm/core';
+import { metrics } from '../metrics';
 
 /** Per-request tally of the SQL statements MikroORM sends. */
 export interface SqlTally {
   statements: number;
+  /** Milliseconds the database took for them (as each statement was timed by MikroORM or src/db/sql.ts). */
+  ms?: number;
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
   /** Statements sent or about to be sent (src/db/gate.ts caps it per request). */
@@ -21,9 +24,12 @@ export interface SqlTally {
 
 /** Records a statement in the tally of the current request (statements sent outside MikroORM: src/db/sql.ts). */
 export function countStatement(sql: string, start: number, end: number): void {
+  metrics.sqlStatements.inc();
+  metrics.sqlSeconds.inc((end - start) / 1000);
   const tally = storage.getStore();
   if (!tally) return;
   tally.statements++;
+  tally.ms = (tally.ms ?? 0) + (end - start);
   tally.log?.push(sql);
   (tally.spans ??= []).push([start, end]);
 }
@@ -67,8 +73,12 @@ export class SqlCountingLogger extends DefaultLogger {
 
   override logQuery(context: { query: string } & LogContext): void {
     const tally = storage.getStore();
+    const took = typeof context.took === 'number' ? context.took : 0;
+    metrics.sqlStatements.inc();
+    metrics.sqlSeconds.inc(took / 1000);
     if (tally) {
       tally.statements++;
+      tally.ms = (tally.ms ?? 0) + took;
       tally.log?.push(context.query);
       const end = performance.now();
       (tally.spans ??= []).push([end - (context.took ?? 0), end]);

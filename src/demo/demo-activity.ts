@@ -130,20 +130,22 @@ const UNITS_CTE = `units as (
 /** Spreads row i evenly over the year, at 10:00–16:00 Beijing time. */
 const RECEIVED_AT = `(cast(:start as timestamptz) + ((i::bigint * :days) / :total) * interval '1 day') + interval '2 hours' + (i % 7) * interval '1 hour'`;
 
-async function insertEvents(em: EntityManager, s: EventSpec, dues: string): Promise<void> {
+/** Inserts the rows of `s` numbered `range[0]` to `range[1] - 1` (all of them by default): a spec can load in chunks. */
+async function insertEvents(em: EntityManager, s: EventSpec, dues: string, range?: [number, number]): Promise<void> {
   const b1 = s.onTime ?? 0;
   const b2 = b1 + (s.late ?? 0);
   const b3 = b2 + (s.invalid ?? 0);
   const b4 = b3 + (s.open ?? 0);
   const total = b4 + (s.held ?? 0);
   if (total === 0) return;
+  const [from, to] = range ?? [0, total];
   const knex = em.getKnex();
   await em.execute(
     knex.raw(
       `with ${UNITS_CTE}, rows as (
          select i, (cast(:kinds as text[]))[1 + i % cardinality(cast(:kinds as text[]))] as kind,
                 u.ids[1 + i % cardinality(u.ids)] as unit_id, ${RECEIVED_AT} as received_at
-           from units u, generate_series(0, :total - 1) as i
+           from units u, generate_series(:from, :to - 1) as i
        )
        insert into interaction_event (tenant_id, id, unit_id, centre_id, kind, channel, subject, received_at, due_at, replied_at, status, created_at, updated_at)
        select :tenant, cast(md5(:tag || ':' || r.i) as uuid), r.unit_id, case when :centre = '' then null else cast(md5('centre:' || :centre) as uuid) end, r.kind, :channel,
@@ -155,7 +157,7 @@ async function insertEvents(em: EntityManager, s: EventSpec, dues: string): Prom
          from rows r
          join jsonb_to_recordset(cast(:dues as jsonb)) as d(day date, due timestamptz) on d.day = cast(r.received_at + interval '8 hours' as date)
        on conflict do nothing`,
-      { tenant: s.tenant, unit: s.unit, kinds: `{${s.kinds.join(',')}}`, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total, tag: s.tag, channel: s.channel, centre: s.centre ?? '', b1, b2, b3, b4, dues },
+      { tenant: s.tenant, unit: s.unit, kinds: `{${s.kinds.join(',')}}`, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total, tag: s.tag, channel: s.channel, centre: s.centre ?? '', b1, b2, b3, b4, dues, from, to: Math.min(to, total) },
     ),
   );
 }
@@ -230,8 +232,85 @@ export interface DemoResult {
   ms: number;
 }
 
+/** Marks the spread events (below) as loaded. */
+const SPREAD_MARKER = { ...MARKER, key: 'demo-activity-v1-spread' };
+
+/** The events spread over every city and county of a tenant: most of the rows (hn2017-service alone is 343,000). */
+export const DEMO_SPREAD_EVENTS = DEMO_EVENTS.filter((s) => s.unit === '*');
+
+async function markSpreadLoaded(em: EntityManager): Promise<void> {
+  await em.execute(
+    `insert into ingest_request (tenant_id, operation, key, payload_hash, result) select ?, ?, ?, 'demo', '{}'::jsonb
+      where exists (select 1 from tenant where id = ?) on conflict do nothing`,
+    [SPREAD_MARKER.tenantId, SPREAD_MARKER.operation, SPREAD_MARKER.key, SPREAD_MARKER.tenantId],
+  );
+}
+
 /** Loads the demo activity once (a marker in ingest_request records that it was loaded). */
 export async function seedDemoActivity(em: EntityManager): Promise<DemoResult> {
+  return loadDemo(em, true);
+}
+
+/**
+ * The first start's share of the demo activity: every figure the seed reports published on the
+ * unit that published it, the centres, officers and inspection, all but the events spread over the
+ * cities and counties (DEMO_SPREAD_EVENTS), which `seedDemoSpread` loads afterwards in small
+ * transactions while the API serves.
+ */
+export async function seedDemoCore(em: EntityManager): Promise<DemoResult> {
+  return loadDemo(em, false);
+}
+
+/** True when the core demo is loaded but the spread events are not (yet: a start stopped while loading them). */
+export async function demoSpreadPending(em: EntityManager): Promise<boolean> {
+  const rows: { key: string }[] = await em.execute(`select key from ingest_request where tenant_id = ? and operation = ? and key in (?, ?)`, [
+    MARKER.tenantId,
+    MARKER.operation,
+    MARKER.key,
+    SPREAD_MARKER.key,
+  ]);
+  return rows.some((r) => r.key === MARKER.key) && !rows.some((r) => r.key === SPREAD_MARKER.key);
+}
+
+export interface SpreadProgress {
+  done: number;
+  of: number;
+}
+
+/**
+ * Loads DEMO_SPREAD_EVENTS (or `specs`) in transactions of `chunk` rows, with the rollup triggers on,
+ * so each chunk's figures are exact when it commits and the store's one connection is free between
+ * chunks for the requests being served. Rows have stable ids (`on conflict do nothing`): a load cut
+ * short (the process stopped) is resumed from the start at the next start and inserts only what is missing.
+ */
+export async function seedDemoSpread(
+  em: EntityManager,
+  opts: { chunk?: number; specs?: EventSpec[]; onProgress?: (p: SpreadProgress) => void; cancelled?: () => boolean } = {},
+): Promise<{ completed: boolean; rows: number; ms: number }> {
+  const started = Date.now();
+  const chunk = opts.chunk ?? 2_000;
+  const specs = opts.specs ?? DEMO_SPREAD_EVENTS;
+  const totals = specs.map((s) => (s.onTime ?? 0) + (s.late ?? 0) + (s.invalid ?? 0) + (s.open ?? 0) + (s.held ?? 0));
+  const of = totals.reduce((a, b) => a + b, 0);
+  const dues = dueTable([...new Set(specs.map((s) => s.year))], 5);
+  let done = 0;
+  for (const [k, s] of specs.entries()) {
+    for (let from = 0; from < totals[k]; from += chunk) {
+      if (opts.cancelled?.()) return { completed: false, rows: done, ms: Date.now() - started };
+      const to = Math.min(from + chunk, totals[k]);
+      await em.transactional((tx) => insertEvents(tx as EntityManager, s, dues, [from, to]));
+      done += to - from;
+      opts.onProgress?.({ done, of });
+      // Let requests waiting for the connection go first.
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  if (!opts.specs) await markSpreadLoaded(em);
+  await em.execute('analyze interaction_event');
+  return { completed: true, rows: done, ms: Date.now() - started };
+}
+
+async function loadDemo(em: EntityManager, withSpread: boolean): Promise<DemoResult> {
   const started = Date.now();
   const loaded = await em.transactional(async (tx) => {
     const marker = await tx.execute(
@@ -243,12 +322,13 @@ export async function seedDemoActivity(em: EntityManager): Promise<DemoResult> {
     const dues = dueTable([2014, 2017, 2018, 2024], 5);
     const tenants: { id: number }[] = await tx.execute('select id from tenant');
     await withRollupsRebuiltAfter(tx as EntityManager, tenants.map((t) => Number(t.id)), async () => {
-      for (const s of DEMO_EVENTS) await insertEvents(tx, s, dues);
+      for (const s of DEMO_EVENTS) if (withSpread || s.unit !== '*') await insertEvents(tx, s, dues);
       for (const s of DEMO_ITEMS) await insertItems(tx, s);
       for (const s of DEMO_APPLICATIONS) await insertApplications(tx, s);
       await seedDemoCentresAndOfficers(tx);
       await seedDemoInspection(tx as EntityManager);
     });
+    if (withSpread) await markSpreadLoaded(tx as EntityManager);
     return true;
   });
   if (loaded) await em.execute('analyze');

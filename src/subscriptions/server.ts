@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { metrics } from '../metrics';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, GraphQLSchema, getOperationAST, parse, specifiedRules, stripIgnoredCharacters, validate, DocumentNode, OperationDefinitionNode } from 'graphql';
@@ -144,10 +145,12 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
         }
         ctx.extra.active = (ctx.extra.active ?? 0) + 1;
         perCaller.set(caller, (perCaller.get(caller) ?? 0) + 1);
+        metrics.subscriptionsOpen.inc();
         let released = false;
         const release = () => {
           if (released) return;
           released = true;
+          metrics.subscriptionsOpen.dec();
           ctx.extra.active = (ctx.extra.active ?? 1) - 1;
           const n = (perCaller.get(caller) ?? 1) - 1;
           if (n <= 0) perCaller.delete(caller);

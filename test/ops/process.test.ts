@@ -27,7 +27,7 @@ function run(env: Record<string, string>): Promise<Proc> {
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}\n${JSON.stringify(lines)}`)), 45_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}\n${JSON.stringify(lines)}`)), 150_000);
     child.stderr.on('data', (d) => (stderr += d));
     child.stdout.on('data', (d) => {
       buf += d;
@@ -130,6 +130,65 @@ describe('the server process', () => {
     expect(body.errors).toBeUndefined();
     expect(body.data.units.edges).toHaveLength(500);
     expect(await p.exited).toBe(0);
+  });
+
+  it('answers from the start: /health says "starting" with its progress, GraphQL answers UNAVAILABLE until ready', async () => {
+    // Always a fresh embedded store (opening it and loading the reference data take seconds).
+    const fresh = mkdtempSync(join(tmpdir(), 'edu-start-'));
+    const child = spawn(process.execPath, [ENTRY], {
+      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', DATA_DIR: fresh, SEED_SCALE: '0.05', DEMO_DATA: 'false' },
+    });
+    try {
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      // The port is announced before the store is opened.
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setInterval(() => {
+          const m = /"port":(\d+)[^\n]*"msg":"listening; starting up"/.exec(out);
+          if (m) {
+            clearInterval(timer);
+            resolve(Number(m[1]));
+          }
+        }, 5);
+        child.on('exit', (code) => reject(new Error(`exited with ${code}: ${out}`)));
+      });
+      expect(out).not.toMatch(/"msg":"API ready"/);
+      const health = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(health.status).toBe(503);
+      const starting = (await health.json()) as any;
+      expect(starting).toMatchObject({ status: 'starting', phase: expect.any(String), startSeconds: expect.any(Number), loaded: expect.any(Array) });
+      const gqlRes = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: DONE_WHEN }) });
+      expect(gqlRes.status).toBe(503);
+      expect(gqlRes.headers.get('retry-after')).toBe('5');
+      const refused = (await gqlRes.json()) as any;
+      expect(refused.errors[0].extensions).toEqual({ code: 'UNAVAILABLE', reason: 'STARTING', retryAfter: 5 });
+      expect(refused.errors[0].message).toMatch(/starting/);
+      // Progress moves through the steps, then the API serves and /health lists what was loaded.
+      const phases = new Set<string>();
+      let ready: any = null;
+      for (let i = 0; i < 1_200 && !ready; i++) {
+        const res = await fetch(`http://127.0.0.1:${port}/health`);
+        const body = (await res.json()) as any;
+        phases.add(body.phase);
+        if (res.status === 200) ready = body;
+        else await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(ready).toMatchObject({ status: 'ok', database: 'up', store: 'embedded', phase: 'serving' });
+      expect(ready.loaded.map((s: any) => [s.step, s.state])).toEqual([
+        ['opening the database', 'done'],
+        ['migrations', 'done'],
+        ['reference data', 'done'],
+      ]);
+      expect(ready.loaded[2].units).toBeGreaterThan(1_000);
+      expect(phases.size).toBeGreaterThan(1);
+      const body = await post(port, DONE_WHEN);
+      expect(body.data.unit.children).toHaveLength(14);
+      for (const step of ['opening the database', 'migrations', 'reference data']) expect(out).toContain(`"msg":"start-up: ${step} done"`);
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+      rmSync(fresh, { recursive: true, force: true });
+    }
   });
 
   it('refuses a bad variable at start with one line naming it', async () => {

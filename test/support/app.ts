@@ -102,7 +102,7 @@ export async function startTestApp(
   const logger = createLogger(config, opts.logTo);
   let app: App;
   try {
-    app = await startApp(config, logger);
+    app = await startApp(config, logger, { waitForBackground: true });
     if (databaseUrl && !opts.databaseUrl && config.seedOnEmpty) {
       // PostgreSQL is never seeded implicitly by the server; do what `npm run seed` does.
       await seedReference(app.db.orm.em.fork(), { scale: config.seedScale });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { metrics } from '../../metrics';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BadInputError } from '../../errors';
 import type { Principal } from '../../auth/principal';
@@ -51,7 +52,8 @@ export async function idempotent<R>(
     throw new BadInputError(`\`idempotencyKey\` must be 1 to ${MAX_IDEMPOTENCY_KEY} characters.`, 'idempotencyKey');
   }
   const hash = payloadHash(args.payload);
-  return em.transactional(async (tx) => {
+  let rollupRows = 0;
+  const outcome = await em.transactional(async (tx) => {
     const inserted = await tx.execute(
       `insert into ingest_request (tenant_id, unit_id, operation, key, payload_hash) values (?, ?, ?, ?, ?)
        on conflict (tenant_id, unit_id, operation, key) do nothing returning key`,
@@ -72,13 +74,23 @@ export async function idempotent<R>(
       return { result: prior.result as R, replayed: true };
     }
     const result = await write(tx);
-    await tx.execute(`update ingest_request set result = ?::jsonb where tenant_id = ? and unit_id = ? and operation = ? and key = ?`, [
+    // The same statement reads how many rollup rows this transaction's triggers wrote (for /metrics).
+    const [stored] = await tx.execute(
+      `update ingest_request set result = ?::jsonb where tenant_id = ? and unit_id = ? and operation = ? and key = ?
+       returning (select pg_stat_get_xact_tuples_inserted(c.oid) + pg_stat_get_xact_tuples_updated(c.oid) from pg_class c where c.oid = to_regclass('stat_rollup'))::int as rollup_rows`,
+      [
       JSON.stringify(result),
       tenantId,
       unitId,
       operation,
       key,
     ]);
+    rollupRows = Number(stored?.rollup_rows ?? 0);
     return { result, replayed: false };
   });
+  // Counted once committed; a replay stores nothing.
+  const accepted = (outcome.result as { accepted?: unknown } | null)?.accepted;
+  if (!outcome.replayed && typeof accepted === 'number') metrics.ingestRows.inc({ operation }, accepted);
+  if (!outcome.replayed) metrics.rollupRowsWritten.inc({ source: 'ingest' }, rollupRows);
+  return outcome;
 }

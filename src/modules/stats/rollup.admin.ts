@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
+import { metrics } from '../../metrics';
 import { RollupDifference, StatsRepository } from './stats.repository';
 
 export interface VerifyReport {
@@ -37,6 +38,7 @@ export const RollupAdmin = {
     for (const tenantId of await this.tenants(em, tenantIds)) {
       const started = Date.now();
       const rows = await em.transactional((tx) => new StatsRepository(tx as EntityManager, Scope.system()).rebuild(tenantId));
+      metrics.rollupRowsWritten.inc({ source: 'rebuild' }, rows);
       out.push({ tenantId, rows, ms: Date.now() - started });
     }
     return out;
@@ -62,7 +64,7 @@ export async function withRollupsRebuiltAfter<T>(tx: EntityManager, tenantIds: n
   } finally {
     await enableRollupTriggers(tx);
   }
-  for (const tenantId of tenantIds) await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
+  for (const tenantId of tenantIds) metrics.rollupRowsWritten.inc({ source: 'rebuild' }, await new StatsRepository(tx, Scope.system()).rebuild(tenantId));
   return result;
 }
 
@@ -84,5 +86,6 @@ export async function rebuildRollupsBulk(tx: EntityManager, tenantId: number): P
   await tx.execute(`alter table stat_rollup drop constraint stat_rollup_pkey`);
   const rows = await new StatsRepository(tx, Scope.system()).rebuild(tenantId);
   await tx.execute(`alter table stat_rollup add constraint stat_rollup_pkey primary key (tenant_id, unit_id, scope, grp, grain, bucket, dim)`);
+  metrics.rollupRowsWritten.inc({ source: 'rebuild' }, rows);
   return rows;
 }
