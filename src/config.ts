@@ -51,6 +51,8 @@ export interface AppConfig {
   introspection: boolean;
   /** Milliseconds a request may take to drain on SIGTERM before connections are cut. */
   shutdownGraceMs: number;
+  /** Origins browsers may call the API from (CORS); `['*']`: any origin, without cookies. */
+  corsOrigins: string[];
   /** Authentication of staff tokens (JWT): an HS256 secret or a JWKS URL (one of them, or neither: no tokens accepted). */
   auth: {
     jwtSecret?: string;
@@ -85,6 +87,25 @@ const httpsUrl = makeValidator<string>((input) => {
     /* below */
   }
   throw new EnvError('must be an http(s) URL');
+});
+
+/** `*`, or a comma-separated list of origins (`https://host[:port]`, no path). */
+const corsOrigins = makeValidator<string[]>((input) => {
+  const list = String(input).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new EnvError('must be * or a comma-separated list of origins');
+  for (const o of list) {
+    if (o === '*') continue;
+    let u: URL | null = null;
+    try {
+      u = new URL(o);
+    } catch {
+      /* below */
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o.replace(/\/$/, '')) {
+      throw new EnvError(`must be * or origins like https://dashboard.example.cn, got "${o}"`);
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
 });
 
 const jwtSecret = makeValidator<string>((input) => {
@@ -122,6 +143,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
     STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
     TRUST_PROXY: bool({ default: false }),
+    CORS_ORIGINS: corsOrigins({ default: ['*'] }),
   };
   const clean = cleanEnv(env, spec, {
     reporter: ({ errors }) => {
@@ -172,6 +194,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     demoData: clean.DEMO_DATA,
     introspection: clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
+    corsOrigins: clean.CORS_ORIGINS,
     auth: {
       jwtSecret: clean.AUTH_JWT_SECRET || undefined,
       jwksUrl: clean.AUTH_JWKS_URL || undefined,
