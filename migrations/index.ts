@@ -14,6 +14,7 @@ import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122
 import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
 import { Migration20261122100000_api_keys } from './Migration20261122100000_api_keys';
 import { Migration20261122110000_open_due_rows } from './Migration20261122110000_open_due_rows';
+import { Migration20261202120000_data_versions } from './Migration20261202120000_data_versions';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -32,4 +33,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
   { name: 'Migration20261122100000_api_keys', class: Migration20261122100000_api_keys },
   { name: 'Migration20261122110000_open_due_rows', class: Migration20261122110000_open_due_rows },
+  { name: 'Migration20261202120000_data_versions', class: Migration20261202120000_data_versions },
 ];

@@ -1,4 +1,6 @@
 import { bool, cleanEnv, num, str, makeValidator, EnvError } from 'envalid';
+import type { CacheConfig } from './cache/response-cache';
+import type { SubscriptionConfig } from './subscriptions/config';
 
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -77,6 +79,10 @@ export interface AppConfig {
     /** Trust X-Forwarded-For for the client address (behind a reverse proxy). */
     trustProxy: boolean;
   };
+  /** Response cache and HTTP caching (src/cache, docs/caching.md). */
+  cache: CacheConfig;
+  /** Subscriptions over graphql-ws (src/subscriptions, docs/subscriptions.md). */
+  subscriptions: SubscriptionConfig;
 }
 
 const httpsUrl = makeValidator<string>((input) => {
@@ -143,6 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
     STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
     TRUST_PROXY: bool({ default: false }),
+    RESPONSE_CACHE: bool({ default: true }),
+    CACHE_TTL_SECONDS: num({ default: 60 }),
+    CACHE_MAX_AGE: num({ default: 5 }),
+    CACHE_MAX_ENTRIES: num({ default: 5_000 }),
+    REDIS_URL: str({ default: undefined }),
+    SUBSCRIPTION_INTERVAL_MS: num({ default: 1_000 }),
+    MAX_SUBSCRIPTIONS_PER_CONNECTION: num({ default: 100 }),
+    MAX_SUBSCRIPTIONS_PER_CALLER: num({ default: 1_000 }),
     CORS_ORIGINS: corsOrigins({ default: ['*'] }),
   };
   const clean = cleanEnv(env, spec, {
@@ -209,6 +223,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       ratePerKey: Math.floor(nonNegative('RATE_LIMIT_PER_KEY', clean.RATE_LIMIT_PER_KEY)),
       statementTimeoutMs: Math.floor(nonNegative('STATEMENT_TIMEOUT_MS', clean.STATEMENT_TIMEOUT_MS)),
       trustProxy: clean.TRUST_PROXY,
+    },
+    cache: {
+      enabled: clean.RESPONSE_CACHE,
+      ttlSeconds: positive('CACHE_TTL_SECONDS', clean.CACHE_TTL_SECONDS),
+      maxAgeSeconds: Math.floor(nonNegative('CACHE_MAX_AGE', clean.CACHE_MAX_AGE)),
+      maxEntries: Math.floor(positive('CACHE_MAX_ENTRIES', clean.CACHE_MAX_ENTRIES)),
+      redisUrl: clean.REDIS_URL || undefined,
+    },
+    subscriptions: {
+      intervalMs: Math.floor(positive('SUBSCRIPTION_INTERVAL_MS', clean.SUBSCRIPTION_INTERVAL_MS)),
+      perConnection: Math.floor(positive('MAX_SUBSCRIPTIONS_PER_CONNECTION', clean.MAX_SUBSCRIPTIONS_PER_CONNECTION)),
+      perCaller: Math.floor(positive('MAX_SUBSCRIPTIONS_PER_CALLER', clean.MAX_SUBSCRIPTIONS_PER_CALLER)),
     },
   };
 }

@@ -14,9 +14,11 @@ import { ApiKeyResolver } from './modules/apikeys/api-key.resolver';
 import { authChecker } from './auth/allow';
 import { ReportResolver } from './modules/reports/report.resolver';
 import { InspectionResolver } from './modules/inspection/inspection.resolver';
+import { STATS_IDENTITY_RESOLVERS } from './modules/stats/stats.identity';
+import { NO_PUBSUB, SubscriptionResolver } from './subscriptions/subscription.resolver';
 
 /** Every resolver of the API, in one list. */
-export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver, ApiKeyResolver] as const;
+export const RESOLVERS = [TenantResolver, UnitResolver, CalendarResolver, InteractionResolver, ReplyRuleResolver, DisclosureResolver, UnitDisclosureResolver, DisclosureApplicationResolver, DisclosureDisputeResolver, CentreResolver, UnitCentresResolver, OfficerResolver, UnitOfficersResolver, UnitResponsibilityResolver, UnitStatsFieldResolver, StatsResolver, ReportResolver, InspectionResolver, ApiKeyResolver, ...STATS_IDENTITY_RESOLVERS, SubscriptionResolver] as const;
 
 let cached: Promise<GraphQLSchema> | null = null;
 
@@ -26,6 +28,8 @@ export function getSchema(): Promise<GraphQLSchema> {
     resolvers: RESOLVERS,
     authChecker,
     authMode: 'error',
+    // Subscriptions are served by the live hub (src/subscriptions), never through a PubSub.
+    pubSub: NO_PUBSUB,
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
   }));
 }

@@ -18,6 +18,9 @@ import { batchCap, costError, depthRule, operationCost, RateLimits } from './aut
 import { getSchema } from './schema';
 import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { DataVersions } from './cache/versions';
+import { ResponseCache } from './cache/response-cache';
+import { startSubscriptionServer } from './subscriptions/server';
 import { corsMiddleware } from './http/cors';
 import { pageRoutes } from './http/pages';
 
@@ -25,6 +28,8 @@ export interface RunningServer {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** Live subscription groups of this process (tests, metrics). */
+  subscriptionGroups(): number;
   /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
   stop(): Promise<void>;
 }
@@ -98,9 +103,15 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
+  // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
+  const versions = new DataVersions(db, logger);
+  await versions.start();
+  const responseCache = new ResponseCache(config.cache, versions, logger);
+  const schema = await getSchema();
+  const subscriptions = startSubscriptionServer({ httpServer, schema, db, config, logger, versions, verifyToken: deps.verifyToken, formatError: createErrorFormatter(logger, development) });
 
   const apollo = new ApolloServer<RequestContext>({
-    schema: await getSchema(),
+    schema,
     introspection: config.introspection,
     allowBatchedHttpRequests: true,
     validationRules: [depthRule(config.limits.maxDepth)],
@@ -142,6 +153,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
           };
         },
       },
+      responseCache.plugin(),
     ],
   });
   await apollo.start();
@@ -175,6 +187,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     rateLimits.ipMiddleware(),
     batchCap(config.limits.maxBatch),
     sqlTally,
+    responseCache.fastPath(),
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
@@ -196,9 +209,13 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     url: `http://${shownHost}:${port}/graphql`,
     port,
     httpServer,
+    subscriptionGroups: () => subscriptions.hub.groupCount,
     stop: () =>
       (stopping ??= (async () => {
+        await subscriptions.close();
         await apollo.stop(); // drains the HTTP server: in-flight requests finish first
+        await versions.stop();
+        await responseCache.close();
         await db.close();
       })()),
   };

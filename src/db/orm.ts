@@ -77,7 +77,7 @@ export function ormOptions(url: string, poolSize: number, opts: Pick<DatabaseOpt
     },
     // stat_rollup is written by triggers and read by raw SQL only (stats module): no entity, so the
     // schema diff must leave it alone.
-    schemaGenerator: { disableForeignKeys: false, skipTables: ['stat_rollup'] },
+    schemaGenerator: { disableForeignKeys: false, skipTables: ['stat_rollup', 'data_version', 'item_publication'] },
   };
 }
 

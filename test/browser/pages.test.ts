@@ -16,7 +16,8 @@ let browser: TestBrowser;
 const pages: WatchedPage[] = [];
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([startTestApp({ seedScale: 0.2, demo: true, as: null }), launchBrowser()]);
+  browser = await launchBrowser(); // first: afterAll closes it even if the server fails to start
+  t = await startTestApp({ seedScale: 0.2, demo: true, as: null });
 }, 1_500_000); // the demo data: about a minute on a quiet machine, far more on a busy one
 
 afterAll(async () => {

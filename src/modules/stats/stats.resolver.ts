@@ -1,6 +1,7 @@
 import { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Query, Resolver, Root } from 'type-graphql';
 import { selects } from './selection';
+import { identify } from './stats.identity';
 import type { RequestContext } from '../../context';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
@@ -102,32 +103,32 @@ export class UnitStatsFieldResolver {
 export class StatsResolver {
   @FieldResolver(() => DisclosureStats)
   async disclosures(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<DisclosureStats> {
-    return Figures.disclosures(await StatsService.rows(ctx, s, selects(info, 'byChannel') ? 'disclosures' : 'disclosureCounts', !selects(info, 'byCategory')));
+    return identify(s, 'disclosures', Figures.disclosures(await StatsService.rows(ctx, s, selects(info, 'byChannel') ? 'disclosures' : 'disclosureCounts', !selects(info, 'byCategory'))));
   }
 
   @FieldResolver(() => InteractionStats)
   async interactions(@Root() s: UnitStats, @Ctx() ctx: RequestContext, @Info() info: GraphQLResolveInfo): Promise<InteractionStats> {
-    return Figures.interactions(await StatsService.rows(ctx, s, selects(info, 'overdue') ? 'interactions' : 'interactionCounts', !selects(info, 'byKind')), ctx.now);
+    return identify(s, 'interactions', Figures.interactions(await StatsService.rows(ctx, s, selects(info, 'overdue') ? 'interactions' : 'interactionCounts', !selects(info, 'byKind')), ctx.now));
   }
 
   @FieldResolver(() => ApplicationStats)
   async applications(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<ApplicationStats> {
-    return Figures.applications(await StatsService.rows(ctx, s, 'applications'), ctx.now);
+    return identify(s, 'applications', Figures.applications(await StatsService.rows(ctx, s, 'applications'), ctx.now));
   }
 
   @FieldResolver(() => DisputeStats, { description: 'Reconsiderations and lawsuits filed in the period.' })
   async disputes(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<DisputeStats> {
-    return Figures.disputes(await StatsService.rows(ctx, s, 'applications'));
+    return identify(s, 'disputes', Figures.disputes(await StatsService.rows(ctx, s, 'applications')));
   }
 
   @FieldResolver(() => CentreStats)
   async centres(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<CentreStats> {
-    return Figures.centres(await StatsService.rows(ctx, s, 'centres'));
+    return identify(s, 'centres', Figures.centres(await StatsService.rows(ctx, s, 'centres')));
   }
 
   @FieldResolver(() => OfficerStats)
   async officers(@Root() s: UnitStats, @Ctx() ctx: RequestContext): Promise<OfficerStats> {
-    return Figures.officers(await StatsService.rows(ctx, s, 'officers'));
+    return identify(s, 'officers', Figures.officers(await StatsService.rows(ctx, s, 'officers')));
   }
 
   @Query(() => Ranking, { description: 'The children of a unit (or its descendants of a level) ordered by a figure for a period.' })

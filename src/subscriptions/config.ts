@@ -1,0 +1,8 @@
+export interface SubscriptionConfig {
+  /** At most one message per subscription per this many ms (SUBSCRIPTION_INTERVAL_MS); changes in between are coalesced. */
+  intervalMs: number;
+  /** Active subscriptions one graphql-ws connection may hold (MAX_SUBSCRIPTIONS_PER_CONNECTION). */
+  perConnection: number;
+  /** Active subscriptions one caller (a staff member, a key, or a client address for the public) may hold over all its connections (MAX_SUBSCRIPTIONS_PER_CALLER). */
+  perCaller: number;
+}
