@@ -3,7 +3,7 @@ import { gql, startTestApp, TestApp } from '../support/app';
 let t: TestApp;
 beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.2, as: null });
-}, 120_000);
+}, 600_000);
 afterAll(async () => t?.close());
 
 const FIGURES = `
@@ -52,6 +52,17 @@ describe('statistics cost one statement per period and tree level, whatever the 
     expect(county.name).toEqual(expect.any(String));
     expect(county.kind).toBe('EDUCATION_BUREAU');
     expect(named.statements).toBe(2);
+    // The same through fragments: the look-ahead reads the columns they select.
+    const fragments = await gql(
+      t,
+      `query($code: String!) { unit(code: $code) { children(level: CITY) { ...Named children(level: COUNTY) { code ... on OrgUnit { kind } } } } }
+       fragment Named on OrgUnit { name }`,
+      { code: '430000' },
+    );
+    expect(fragments.body.errors).toBeUndefined();
+    expect(fragments.body.data.unit.children[0].name).toBe(named.body.data.unit.children[0].name);
+    expect(fragments.body.data.unit.children[0].children[0].kind).toBe('EDUCATION_BUREAU');
+    expect(fragments.statements).toBe(2);
   });
 
   it('adds one statement for each further period, not per unit or family', async () => {

@@ -42,7 +42,7 @@ function buildPlan(info: GraphQLResolveInfo, level: UnitLevel | null): WalkStep[
   let nodes: readonly FieldNode[] = info.fieldNodes;
   let stepLevel: UnitLevel | null = level;
   while (plan.length < MAX_WALK_STEPS) {
-    const fields = collect(info, nodes, unitType.name);
+    const fields = collect(info, nodes);
     plan.push({ level: stepLevel, name: fields.some((f) => f.name.value === 'name'), kind: fields.some((f) => f.name.value === 'kind') });
     const nested = fields.filter((f) => f.name.value === 'children');
     const keys = new Set(nested.map((f) => (f.alias ?? f.name).value));
@@ -59,20 +59,20 @@ function buildPlan(info: GraphQLResolveInfo, level: UnitLevel | null): WalkStep[
   return plan;
 }
 
-/** The fields selected under `nodes` on the unit type (inline fragments and fragment spreads included). */
-function collect(info: GraphQLResolveInfo, nodes: readonly FieldNode[], typeName: string): FieldNode[] {
+/** The fields selected under `nodes` (inline fragments and fragment spreads included). */
+function collect(info: GraphQLResolveInfo, nodes: readonly FieldNode[]): FieldNode[] {
   const out: FieldNode[] = [];
   const seen = new Set<string>();
   const walk = (set: SelectionSetNode | undefined) => {
     if (!set) return;
     for (const sel of set.selections) {
+      // Every fragment counts, whatever its type condition: under a field of the unit type it can
+      // only name that type or an interface of it, and reading a column too many is harmless.
       if (sel.kind === 'Field') out.push(sel);
-      else if (sel.kind === 'InlineFragment') {
-        if (!sel.typeCondition || sel.typeCondition.name.value === typeName) walk(sel.selectionSet);
-      } else if (sel.kind === 'FragmentSpread' && !seen.has(sel.name.value)) {
+      else if (sel.kind === 'InlineFragment') walk(sel.selectionSet);
+      else if (sel.kind === 'FragmentSpread' && !seen.has(sel.name.value)) {
         seen.add(sel.name.value);
-        const frag = info.fragments[sel.name.value];
-        if (frag && frag.typeCondition.name.value === typeName) walk(frag.selectionSet);
+        walk(info.fragments[sel.name.value]?.selectionSet);
       }
     }
   };
