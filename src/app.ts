@@ -43,7 +43,11 @@ export async function startApp(config: AppConfig, logger: Logger): Promise<App> 
         logger.info(demo, 'demo data loaded into the empty embedded database');
       }
     }
-    const server = await startServer(config, db, logger);
+    // The replica is read only: no migrations, no seeding; it follows the primary by replication.
+    const replica = config.replica.url
+      ? await openDatabase({ url: config.replica.url, poolSize: config.dbPoolSize, logger, logQueries: config.logLevel === 'debug' || config.logLevel === 'trace', statementTimeoutMs: config.limits.statementTimeoutMs, lazy: true })
+      : null;
+    const server = await startServer(config, db, logger, replica);
     logger.info({ url: server.url, store: db.kind, dataDir: db.kind === 'embedded' ? config.dataDir : undefined }, 'API ready');
     return { db, server, stop: () => server.stop() };
   } catch (err) {

@@ -58,6 +58,14 @@ export interface AppConfig {
     issuer?: string;
     audience?: string;
   };
+  /** A streaming replica that takes the reads (see src/db/replica.ts). */
+  replica: {
+    url?: string;
+    /** How long a writer's reads stay on the primary waiting for the replica to replay its commit (ms). */
+    maxWaitMs: number;
+    /** How often the replica's replay position is read at most (ms). */
+    probeIntervalMs: number;
+  };
   /** Limits that keep one caller from hurting the others. */
   limits: {
     /** Deepest selection an operation may have. */
@@ -101,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     PORT: tcpPort({ default: 4000 }),
     HOST: str({ default: '0.0.0.0' }),
     DATABASE_URL: postgresUrl({ default: undefined }),
+    DATABASE_REPLICA_URL: postgresUrl({ default: undefined }),
+    REPLICA_MAX_WAIT_MS: num({ default: 10_000 }),
+    REPLICA_PROBE_MS: num({ default: 100 }),
     DATA_DIR: str({ default: './data' }),
     LOG_LEVEL: str({ choices: [...LOG_LEVELS], default: 'info' }),
     NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
@@ -150,6 +161,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     return value;
   };
   const nonNegative = (name: string, value: number) => (value === 0 ? 0 : positive(name, value));
+  if (clean.DATABASE_REPLICA_URL && !clean.DATABASE_URL) {
+    const message = 'Invalid configuration: DATABASE_REPLICA_URL: a read replica needs DATABASE_URL (the primary); the embedded store has none';
+    if (exitOnError) {
+      process.stderr.write(message + '\n');
+      process.exit(78);
+    }
+    throw new Error(message);
+  }
   if (clean.AUTH_JWT_SECRET && clean.AUTH_JWKS_URL) {
     const message = 'Invalid configuration: AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both';
     if (exitOnError) {
@@ -172,6 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     demoData: clean.DEMO_DATA,
     introspection: clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
+    replica: {
+      url: clean.DATABASE_REPLICA_URL || undefined,
+      maxWaitMs: Math.floor(nonNegative('REPLICA_MAX_WAIT_MS', clean.REPLICA_MAX_WAIT_MS)),
+      probeIntervalMs: Math.floor(nonNegative('REPLICA_PROBE_MS', clean.REPLICA_PROBE_MS)),
+    },
     auth: {
       jwtSecret: clean.AUTH_JWT_SECRET || undefined,
       jwksUrl: clean.AUTH_JWKS_URL || undefined,

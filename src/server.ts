@@ -19,6 +19,7 @@ import { batchCap, costError, depthRule, operationCost, RateLimits } from './aut
 import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { mayWrite, ReadRouting } from './db/replica';
 
 export interface RunningServer {
   url: string;
@@ -52,6 +53,8 @@ export interface ContextFactoryDeps {
   logger: Logger;
   verifyToken: TokenVerifier;
   rateLimits: RateLimits;
+  /** Where a request's reads go: the primary, or the read replica when one is configured. */
+  routing: ReadRouting;
 }
 
 /**
@@ -65,7 +68,8 @@ export async function createRequestContext(deps: ContextFactoryDeps, req: Reques
   const em = deps.db.orm.em.fork({ useContext: false });
   const principal = await authenticate(em as never, req.headers, deps.verifyToken);
   if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
-  const ctx = createContext(deps.db.orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
+  const { orm } = await deps.routing.ormFor(principal, mayWrite(req.method, req.body));
+  const ctx = createContext(orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
   (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
   return ctx;
 }
@@ -89,12 +93,14 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
 }
 
 /** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
-export async function startServer(config: AppConfig, db: Database, logger: Logger): Promise<RunningServer> {
+export async function startServer(config: AppConfig, db: Database, logger: Logger, replica: Database | null = null): Promise<RunningServer> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
   const rateLimits = new RateLimits(config.limits);
-  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits };
+  const routing = new ReadRouting(db, replica, config.replica, logger);
+  await routing.start();
+  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits, routing };
   const httpServer = http.createServer(app);
   const development = config.nodeEnv === 'development';
 
@@ -132,7 +138,9 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
               const cost = operationCost(schema, document, request.operationName, request.variables, config.maxPageSize);
               if (cost !== null && cost > config.limits.maxCost) throw costError(cost, config.limits.maxCost);
             },
-            async willSendResponse({ contextValue, response }) {
+            async willSendResponse({ contextValue, response, operation }) {
+              // Read-your-writes on a replica: this caller's next reads wait for this commit.
+              if (operation?.operation === 'mutation') await routing.noteWrite(contextValue.principal);
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
             },
@@ -158,6 +166,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       status: up ? 'ok' : 'unavailable',
       database: up ? 'up' : 'down',
       store: db.kind,
+      ...(routing.enabled ? await routing.status() : {}),
       uptimeSeconds: Math.round(process.uptime()),
     });
   });
@@ -193,6 +202,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     stop: () =>
       (stopping ??= (async () => {
         await apollo.stop(); // drains the HTTP server: in-flight requests finish first
+        await routing.close();
         await db.close();
       })()),
   };

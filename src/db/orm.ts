@@ -22,6 +22,8 @@ export interface DatabaseOptions {
    * cancelled by the server. Not applied to the embedded store (one single-threaded session).
    */
   statementTimeoutMs?: number;
+  /** Connect lazily, on the first statement (a read replica may be away when the API starts). */
+  lazy?: boolean;
 }
 
 export interface Database {
@@ -96,7 +98,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   let orm: MikroORM;
   try {
-    orm = await MikroORM.init(ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined } : opts));
+    orm = await MikroORM.init({ ...ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined } : opts), ...(opts.lazy ? { connect: false } : {}) });
   } catch (err) {
     await embedded?.close();
     throw err;

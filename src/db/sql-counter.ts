@@ -15,6 +15,11 @@ export function withSqlTally<T>(tally: SqlTally, fn: () => T): T {
   return storage.run(tally, fn);
 }
 
+/** Runs `fn` outside any request's tally (background work a request merely triggered). */
+export function outsideSqlTally<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentSqlTally(): SqlTally | undefined {
   return storage.getStore();
 }
