@@ -25,6 +25,16 @@ const postgresUrl = makeValidator<string>((input) => {
   return input;
 });
 
+const redisUrl = makeValidator<string>((input) => {
+  try {
+    const u = new URL(input);
+    if (u.protocol === 'redis:' || u.protocol === 'rediss:') return input;
+  } catch {
+    /* below */
+  }
+  throw new EnvError('must be a redis:// or rediss:// URL');
+});
+
 export interface AppConfig {
   /** TCP port of the HTTP server (0 picks a free one). */
   port: number;
@@ -58,6 +68,8 @@ export interface AppConfig {
     issuer?: string;
     audience?: string;
   };
+  /** Redis shared by the API instances (rate limits, read-your-writes, response cache); none by default. */
+  redis: { url?: string; keyPrefix: string };
   /** A streaming replica that takes the reads (see src/db/replica.ts). */
   replica: {
     url?: string;
@@ -111,6 +123,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     DATABASE_URL: postgresUrl({ default: undefined }),
     DATABASE_REPLICA_URL: postgresUrl({ default: undefined }),
     REPLICA_MAX_WAIT_MS: num({ default: 10_000 }),
+    REDIS_URL: redisUrl({ default: undefined }),
+    REDIS_KEY_PREFIX: str({ default: 'edu:' }),
     REPLICA_PROBE_MS: num({ default: 100 }),
     DATA_DIR: str({ default: './data' }),
     LOG_LEVEL: str({ choices: [...LOG_LEVELS], default: 'info' }),
@@ -191,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     demoData: clean.DEMO_DATA,
     introspection: clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
+    redis: { url: clean.REDIS_URL || undefined, keyPrefix: clean.REDIS_KEY_PREFIX },
     replica: {
       url: clean.DATABASE_REPLICA_URL || undefined,
       maxWaitMs: Math.floor(nonNegative('REPLICA_MAX_WAIT_MS', clean.REPLICA_MAX_WAIT_MS)),

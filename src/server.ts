@@ -20,6 +20,7 @@ import { getSchema } from './schema';
 import { SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
 import { mayWrite, ReadRouting } from './db/replica';
+import { closeRedis, openRedis } from './redis';
 
 export interface RunningServer {
   url: string;
@@ -94,11 +95,12 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
 
 /** Builds the HTTP server (express 5: /health, /graphql, /reports, CSV exports) and starts listening. */
 export async function startServer(config: AppConfig, db: Database, logger: Logger, replica: Database | null = null): Promise<RunningServer> {
+  const redis = await openRedis(config.redis.url, logger);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
-  const rateLimits = new RateLimits(config.limits);
-  const routing = new ReadRouting(db, replica, config.replica, logger);
+  const rateLimits = new RateLimits(config.limits, redis, config.redis.keyPrefix);
+  const routing = new ReadRouting(db, replica, config.replica, logger, redis, config.redis.keyPrefix);
   await routing.start();
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth), rateLimits, routing };
   const httpServer = http.createServer(app);
@@ -203,6 +205,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       (stopping ??= (async () => {
         await apollo.stop(); // drains the HTTP server: in-flight requests finish first
         await routing.close();
+        await closeRedis(redis);
         await db.close();
       })()),
   };

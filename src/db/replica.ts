@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { Principal } from '../auth/principal';
 import type { Database } from './orm';
 import { outsideSqlTally } from './sql-counter';
+import type { Redis } from '../redis';
 
 /**
  * Read routing to a streaming replica (`DATABASE_REPLICA_URL`).
@@ -85,7 +86,24 @@ export class ReadRouting {
     private readonly replica: Database | null,
     private readonly options: ReadRoutingOptions,
     private readonly logger: Logger,
+    /** With Redis, a writer's position is shared, so its next read waits on whichever instance it reaches. */
+    private readonly redis: Redis | null = null,
+    private readonly redisPrefix = '',
   ) {}
+
+  private async pendingOf(key: string): Promise<Pending | undefined> {
+    const local = this.pending.get(key);
+    if (!this.redis?.isReady) return local;
+    try {
+      const [lsn, ttl] = await Promise.all([this.redis.get(`${this.redisPrefix}rw:${key}`), this.redis.pTTL(`${this.redisPrefix}rw:${key}`)]);
+      const shared = parseLsn(lsn);
+      if (shared === null) return local;
+      const fromRedis = { lsn: shared, until: Date.now() + Math.max(0, Number(ttl)) };
+      return local && local.lsn > shared ? local : fromRedis;
+    } catch {
+      return local;
+    }
+  }
 
   get enabled(): boolean {
     return this.replica !== null;
@@ -95,7 +113,7 @@ export class ReadRouting {
   async ormFor(principal: Principal, writes: boolean): Promise<{ orm: MikroORM; target: 'primary' | 'replica' }> {
     if (!this.replica || writes) return { orm: this.primary.orm, target: 'primary' };
     const key = callerKey(principal);
-    const pending = key ? this.pending.get(key) : undefined;
+    const pending = key ? await this.pendingOf(key) : undefined;
     if (pending) {
       if (Date.now() >= pending.until) {
         this.pending.delete(key!);
@@ -119,7 +137,12 @@ export class ReadRouting {
     try {
       const [row] = await this.primary.orm.em.getConnection().execute<{ lsn: string }[]>('select pg_current_wal_lsn()::text as lsn');
       const lsn = parseLsn(row?.lsn);
-      if (lsn !== null) this.pending.set(key, { lsn, until: Date.now() + this.options.maxWaitMs });
+      if (lsn !== null) {
+        this.pending.set(key, { lsn, until: Date.now() + this.options.maxWaitMs });
+        if (this.redis?.isReady && this.options.maxWaitMs > 0) {
+          await this.redis.set(`${this.redisPrefix}rw:${key}`, row.lsn, { PX: this.options.maxWaitMs }).catch(() => undefined);
+        }
+      }
     } catch (err) {
       this.logger.warn({ err: (err as Error).message }, 'could not read the primary WAL position after a write');
     }
