@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, AppConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, Logger } from '../../src/logger';
 import { startApp, App } from '../../src/app';
 import { seedReference } from '../../src/seed';
 import { seedDemoActivity } from '../../src/demo/demo-activity';
@@ -60,7 +60,7 @@ export interface GqlResponse<T = any> {
  * The reference units are loaded at `seedScale` (1 = the full demo set).
  */
 export async function startTestApp(
-  opts: { seedScale?: number; env?: Record<string, string>; databaseUrl?: string; demo?: boolean; as?: { tenant: string; unit?: string; roles: Role[] } | null } = {},
+  opts: { seedScale?: number; env?: Record<string, string>; databaseUrl?: string; demo?: boolean; as?: { tenant: string; unit?: string; roles: Role[] } | null; logger?: Logger } = {},
 ): Promise<TestApp> {
   let db: TestDatabase | null = null;
   let databaseUrl = opts.databaseUrl;
@@ -88,7 +88,7 @@ export async function startTestApp(
     },
     false,
   );
-  const logger = createLogger(config);
+  const logger = opts.logger ?? createLogger(config);
   let app: App;
   try {
     app = await startApp(config, logger);
