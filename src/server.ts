@@ -69,7 +69,7 @@ export async function createRequestContext(deps: ContextFactoryDeps, req: Reques
   const em = deps.db.orm.em.fork({ useContext: false });
   const principal = await authenticate(em as never, req.headers, deps.verifyToken);
   if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
-  const { orm } = await deps.routing.ormFor(principal, mayWrite(req.method, req.body));
+  const { orm } = await deps.routing.ormFor(principal, () => mayWrite(req.method, req.body));
   const ctx = createContext(orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
   (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
   return ctx;

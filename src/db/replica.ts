@@ -110,8 +110,9 @@ export class ReadRouting {
   }
 
   /** The ORM a request runs on: the replica for reads when it is fresh enough for this caller. */
-  async ormFor(principal: Principal, writes: boolean): Promise<{ orm: MikroORM; target: 'primary' | 'replica' }> {
-    if (!this.replica || writes) return { orm: this.primary.orm, target: 'primary' };
+  async ormFor(principal: Principal, writes: () => boolean): Promise<{ orm: MikroORM; target: 'primary' | 'replica' }> {
+    // The document is looked at only when there is a replica to send it to.
+    if (!this.replica || writes()) return { orm: this.primary.orm, target: 'primary' };
     const key = callerKey(principal);
     const pending = key ? await this.pendingOf(key) : undefined;
     if (pending) {
