@@ -146,6 +146,30 @@ describeWithReplica('reads on a streaming replica', () => {
     }
   });
 
+  (process.env.TEST_REDIS_URL ? test : test.skip)('with Redis, the writer reads its own write through another instance too', async () => {
+    const redis = { REDIS_URL: process.env.TEST_REDIS_URL!, REDIS_KEY_PREFIX: `edu-test-${randomBytes(4).toString('hex')}:` };
+    const env = { DATABASE_REPLICA_URL: urlOf(REPLICA!, database), REPLICA_MAX_WAIT_MS: '10000', REPLICA_PROBE_MS: '20', ...redis };
+    const one = await startTestApp({ databaseUrl: urlOf(PRIMARY!, database), env });
+    const two = await startTestApp({ databaseUrl: urlOf(PRIMARY!, database), env });
+    const admin = await adminHeaders('430000');
+    const list = `{ centres(filter: { unitId: "${changsha}" }, first: 50) { edges { node { name } } } }`;
+    const names = (body: any): string[] => body.centres.edges.map((e: any) => e.node.name);
+    await pauseReplay();
+    try {
+      const created = await gql(one, 'mutation($u: ID!) { createCentre(input: { unitId: $u, kind: POINT, name: "跨实例测试点" }) { id } }', { u: changsha }, admin);
+      expect(created.body.errors).toBeUndefined();
+      // Through the other instance: it learns the writer's position from Redis and reads the primary.
+      expect(names(await gqlData(two, list, undefined, admin))).toContain('跨实例测试点');
+      // The public, through either, reads the paused replica.
+      expect(names(await gqlData(two, list, undefined, ANONYMOUS_HEADERS))).not.toContain('跨实例测试点');
+    } finally {
+      await resumeReplay();
+      await one.close();
+      await two.close();
+    }
+    await caughtUp();
+  });
+
   test('a replica that is away: reads fall back to the primary', async () => {
     const away = await startTestApp({
       databaseUrl: urlOf(PRIMARY!, database),
