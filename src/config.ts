@@ -12,28 +12,21 @@ const tcpPort = makeValidator<number>((input) => {
   return n;
 });
 
-const postgresUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError('must be a postgres:// or postgresql:// URL');
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new EnvError('must be a postgres:// or postgresql:// URL');
-  }
-  return input;
-});
+/** A URL of one of `protocols` (e.g. 'postgres:'), else the one-line `message`. */
+function urlValidator(protocols: string[], message: string) {
+  return makeValidator<string>((input) => {
+    try {
+      if (protocols.includes(new URL(input).protocol)) return input;
+    } catch {
+      /* below */
+    }
+    throw new EnvError(message);
+  });
+}
 
-const redisUrl = makeValidator<string>((input) => {
-  try {
-    const u = new URL(input);
-    if (u.protocol === 'redis:' || u.protocol === 'rediss:') return input;
-  } catch {
-    /* below */
-  }
-  throw new EnvError('must be a redis:// or rediss:// URL');
-});
+const postgresUrl = urlValidator(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL');
+const redisUrl = urlValidator(['redis:', 'rediss:'], 'must be a redis:// or rediss:// URL');
+const httpsUrl = urlValidator(['https:', 'http:'], 'must be an http(s) URL');
 
 export interface AppConfig {
   /** TCP port of the HTTP server (0 picks a free one). */
@@ -96,16 +89,6 @@ export interface AppConfig {
     trustProxy: boolean;
   };
 }
-
-const httpsUrl = makeValidator<string>((input) => {
-  try {
-    const u = new URL(input);
-    if (u.protocol === 'https:' || u.protocol === 'http:') return input;
-  } catch {
-    /* below */
-  }
-  throw new EnvError('must be an http(s) URL');
-});
 
 const jwtSecret = makeValidator<string>((input) => {
   if (String(input).length < 32) throw new EnvError('must be at least 32 characters');
