@@ -16,8 +16,15 @@ import { benchHeaders } from './credentials';
  *
  *   npm run bench -- [--url http://127.0.0.1:4000] [--database-url postgresql://…] [--tenant 430000]
  *                    [--duration 10] [--concurrency 1,16,64] [--ingest-concurrency 1,16] [--scenarios a,b,c,d,e]
- *                    [--label 5M] [--verify]
+ *                    [--label 5M] [--verify] [--baseline /path/to/old/dist] [--baseline-label 3c0e4c1]
  *
+ * With --baseline it also starts the server of another build (that directory's src/main.js, e.g. the
+ * dist of an older commit) on the same database, and measures it beside this one in the same run:
+ * for every scenario and concurrency, the old build, the new one and the floor, one after the other.
+ *
+ * For every measurement it reports CPU per request: the server process's own CPU time (utime + stime
+ * from /proc) plus the CPU time of the database's PostgreSQL backends over the same window, divided
+ * by the requests served; for the floor, the bench process (the `pg` client) plus the backends.
  * Without --url it starts the compiled server (`node dist/src/main.js`) on DATABASE_URL itself, so it
  * can also sample the server's resident memory (RSS).
  */
@@ -32,6 +39,8 @@ interface Args {
   label: string;
   verify: boolean;
   out: string;
+  baseline?: string;
+  baselineLabel: string;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -44,6 +53,7 @@ function parseArgs(argv: string[]): Args {
     scenarios: ['a', 'b', 'c', 'd', 'e'],
     label: '',
     verify: false,
+    baselineLabel: 'baseline',
     out: path.resolve(__dirname, '..', '..', 'bench', 'results'),
   };
   const list = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
@@ -60,6 +70,8 @@ function parseArgs(argv: string[]): Args {
       case '--label': a.label = v; i++; break;
       case '--out': a.out = path.resolve(v); i++; break;
       case '--verify': a.verify = true; break;
+      case '--baseline': a.baseline = path.resolve(v); i++; break;
+      case '--baseline-label': a.baselineLabel = v; i++; break;
       default: throw new Error(`unknown argument ${argv[i]}`);
     }
   }
@@ -91,14 +103,18 @@ async function freePort(): Promise<number> {
 /** Node flags the server runs with, as in `npm start` and the Dockerfile. */
 const SERVER_NODE_FLAGS = ['--max-semi-space-size=64'];
 
-async function startServer(databaseUrl: string): Promise<{ url: string; child: ChildProcess; secret: string }> {
+const SECRET = process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex');
+
+/** Starts `<dist>/src/main.js` (by default this build's). */
+async function startServer(databaseUrl: string, dist = path.resolve(__dirname, '..')): Promise<{ url: string; child: ChildProcess; secret: string }> {
   const port = await freePort();
-  const main = path.resolve(__dirname, '..', 'src', 'main.js');
+  const main = path.join(dist, 'src', 'main.js');
   // The bench's own server: a token secret of its own (unless given), and no per-address rate
   // limit, which one load generator on one address would otherwise hit at once.
-  const secret = process.env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex');
+  const secret = SECRET;
   // The flags of `npm start` and the Dockerfile (a larger young generation: see the README).
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, main], {
+    cwd: path.resolve(dist, '..'),
     env: {
       ...process.env,
       DATABASE_URL: databaseUrl,
@@ -139,6 +155,55 @@ function rssMb(pid: number | undefined): number {
   }
 }
 
+const TICK_MS = 1000 / Number(tryExec('getconf CLK_TCK') || 100);
+
+function tryExec(cmd: string): string {
+  try {
+    return execSync(cmd, { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return '';
+  }
+}
+
+/** CPU time (user + system, ms) a process has used, from /proc/<pid>/stat; NaN when unreadable. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS; // utime, stime (fields 14 and 15)
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU of this database's PostgreSQL backends, by pid (PostgreSQL on this machine). */
+async function backendCpu(pool: Pool): Promise<Map<number, number>> {
+  const { rows } = await pool.query(`select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend'`);
+  return new Map(rows.map((r: { pid: number }) => [r.pid, cpuMs(r.pid)]));
+}
+
+interface CpuWindow { nodeMs: number; pgMs: number }
+
+/**
+ * Starts a CPU measurement window: `node` is the server process (or, for the floor, this process:
+ * the `pg` client), `pg` the backends of the database (those connected at the end; a backend that
+ * appeared in the window counts from zero). Returns the function that closes the window.
+ */
+async function cpuWindow(pool: Pool, nodePid: number | 'self'): Promise<() => Promise<CpuWindow>> {
+  const pg0 = await backendCpu(pool);
+  const self0 = process.cpuUsage();
+  const node0 = nodePid === 'self' ? 0 : cpuMs(nodePid);
+  return async () => {
+    const node1 = nodePid === 'self' ? 0 : cpuMs(nodePid);
+    const self = process.cpuUsage(self0);
+    const pg1 = await backendCpu(pool);
+    let pgMs = 0;
+    for (const [pid, ms] of pg1) if (Number.isFinite(ms)) pgMs += ms - (pg0.get(pid) ?? 0);
+    return { nodeMs: nodePid === 'self' ? (self.user + self.system) / 1000 : node1 - node0, pgMs };
+  };
+}
+
 async function fixture(pool: Pool, tenant: number): Promise<Fixture> {
   const one = async (sql: string, params: unknown[]) => {
     const { rows } = await pool.query(sql, params);
@@ -165,11 +230,11 @@ async function fixture(pool: Pool, tenant: number): Promise<Fixture> {
 }
 
 /** One request outside the measurement: checks the answer has no errors and reads the statement count. */
-async function probe(url: string, s: Scenario, f: Fixture, n: number, headers: Record<string, string>): Promise<number> {
+async function probe(url: string, s: Scenario, f: Fixture, n: number, headers: Record<string, string>): Promise<{ statements: number; roundTrips: number; body: unknown }> {
   const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: s.body(f, n) });
-  const body = (await res.json()) as { errors?: unknown[] };
+  const body = (await res.json()) as { errors?: unknown[]; data?: unknown };
   if (res.status !== 200 || body.errors?.length) throw new Error(`scenario ${s.key}: HTTP ${res.status} ${JSON.stringify(body.errors ?? body).slice(0, 500)}`);
-  return Number(res.headers.get('x-sql-statements') ?? NaN);
+  return { statements: Number(res.headers.get('x-sql-statements') ?? NaN), roundTrips: Number(res.headers.get('x-sql-round-trips') ?? NaN), body: body.data };
 }
 
 async function runApi(url: string, s: Scenario, f: Fixture, connections: number, duration: number, counter: { n: number }, headers: Record<string, string>): Promise<Measure> {
@@ -225,14 +290,19 @@ const fmt = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '–');
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const pool = new Pool({ connectionString: args.databaseUrl, max: Math.max(...args.concurrency, ...args.ingestConcurrency) });
+  // A connection of its own for the CPU samples, so they never wait behind the floor's load.
+  const probePool = new Pool({ connectionString: args.databaseUrl, max: 1 });
   let server: { url: string; child: ChildProcess; secret: string } | null = null;
+  let baseline: { url: string; child: ChildProcess; secret: string } | null = null;
   const rows: string[] = [];
   let maxRss = 0;
   try {
     const f = await fixture(pool, args.tenant);
     const url = args.url ?? (server = await startServer(args.databaseUrl)).url;
+    if (args.baseline) baseline = await startServer(args.databaseUrl, args.baseline);
     const pid = server?.child.pid;
-    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(pid) || 0)), 200);
+    let rssPid = pid;
+    const sampler = setInterval(() => (maxRss = Math.max(maxRss, rssMb(rssPid) || 0)), 200);
     // Reads go as the public (dashboards are public); writes carry the bench's credential.
     const headers = await benchHeaders(url, server ? { secret: server.secret, tenant: args.tenant } : undefined);
     const { rows: ds } = await pool.query(
@@ -243,30 +313,60 @@ async function main(): Promise<void> {
     );
     const dataset = ds[0];
     process.stdout.write(`dataset: ${dataset.events} events, ${dataset.items} items, ${dataset.schools} schools, ${dataset.rollups} rollup rows (${dataset.size}); year ${f.year}\n`);
+    const builds: { name: string; url: string; pid: number | undefined }[] = [
+      ...(baseline ? [{ name: args.baselineLabel, url: baseline.url, pid: baseline.child.pid }] : []),
+      { name: 'new', url, pid },
+    ];
     let ingestCheck = '';
+    const sameAnswers: string[] = [];
     for (const key of args.scenarios) {
       const s = SCENARIOS.find((x) => x.key === key);
       if (!s) throw new Error(`unknown scenario ${key}`);
       const counter = { n: 0 };
-      const statements = await probe(url, s, f, counter.n++, s.write ? headers : {});
-      if (!s.write) await runApi(url, s, f, 4, 2, counter, {}); // warm-up
+      const probes = new Map<string, { statements: number; roundTrips: number }>();
+      const answers: string[] = [];
+      for (const b of builds) {
+        const p = await probe(b.url, s, f, counter.n++, s.write ? headers : {});
+        probes.set(b.name, p);
+        if (!s.write) {
+          answers.push(JSON.stringify(p.body));
+          await runApi(b.url, s, f, 4, 2, counter, {}); // warm-up
+        }
+      }
+      if (!s.write) await runFloor(pool, s, f, 4, 2, counter); // warm-up (and the named statements prepared)
+      if (answers.length > 1) sameAnswers.push(`${s.key}: ${answers.every((x) => x === answers[0]) ? 'same answer from every build' : 'ANSWERS DIFFER'}`);
       const levels = s.write ? args.ingestConcurrency : args.concurrency;
       for (const c of levels) {
+        const results: { name: string; m: Measure; cpu: CpuWindow; rss: number; load: string; statements: number | string; trips: number | string }[] = [];
+        for (const b of builds) {
+          const before = load();
+          rssPid = b.pid;
+          maxRss = rssMb(b.pid) || 0;
+          const close = await cpuWindow(probePool, b.pid ?? 'self');
+          const m = await runApi(b.url, s, f, c, args.duration, counter, s.write ? headers : {});
+          const cpu = await close();
+          const p = probes.get(b.name)!;
+          results.push({ name: b.name, m, cpu, rss: maxRss, load: before, statements: p.statements, trips: Number.isFinite(p.roundTrips) ? p.roundTrips : '–' });
+        }
         const before = load();
-        const rssBefore = maxRss;
-        maxRss = rssMb(pid) || 0;
-        const api = await runApi(url, s, f, c, args.duration, counter, s.write ? headers : {});
-        const rss = maxRss;
-        maxRss = Math.max(rssBefore, rss);
+        const close = await cpuWindow(probePool, 'self');
         const floor = await runFloor(pool, s, f, c, args.duration, counter);
+        const floorCpu = await close();
+        const statementsOfFloor = 1;
+        const old = results.find((r) => r.name !== 'new');
         const perCall = s.rowsPerCall ?? 0;
-        const line = [
-          s.key, c, fmt(api.rps), fmt(api.p50), fmt(api.p95), fmt(api.p99), statements,
-          perCall ? fmt(api.rps * perCall, 0) : '', fmt(floor.rps), fmt(floor.p50), fmt(floor.p95), fmt(floor.p99),
-          fmt(api.p50 / floor.p50, 2), fmt(api.p95 / floor.p95, 2), fmt(rss, 0), api.errors + floor.errors, before,
-        ];
-        rows.push(`| ${line.join(' | ')} |`);
-        process.stdout.write(`${s.key} c=${c}: api ${fmt(api.rps)} req/s p50 ${fmt(api.p50)} p95 ${fmt(api.p95)} p99 ${fmt(api.p99)} ms (${api.n} requests, ${api.errors} errors); floor ${fmt(floor.rps)} req/s p50 ${fmt(floor.p50)} p95 ${fmt(floor.p95)} p99 ${fmt(floor.p99)} ms; rss ${fmt(rss, 0)} MB; load ${before}\n`);
+        const cpuCells = (cpu: CpuWindow, n: number) => [fmt(cpu.nodeMs / n), fmt(cpu.pgMs / n), fmt((cpu.nodeMs + cpu.pgMs) / n)];
+        for (const r of results) {
+          const line = [
+            s.key, c, r.name, fmt(r.m.rps), fmt(r.m.p50), fmt(r.m.p95), fmt(r.m.p99), ...cpuCells(r.cpu, r.m.n), r.statements, r.trips,
+            perCall ? fmt(r.m.rps * perCall, 0) : '', fmt(r.m.p50 / floor.p50, 2), fmt(r.m.p95 / floor.p95, 2),
+            r.name === 'new' && old ? fmt(r.m.rps / old.m.rps, 2) : '', fmt(r.rss, 0), r.m.errors, r.load,
+          ];
+          rows.push(`| ${line.join(' | ')} |`);
+          process.stdout.write(`${s.key} c=${c} ${r.name}: ${fmt(r.m.rps)} req/s p50 ${fmt(r.m.p50)} p95 ${fmt(r.m.p95)} p99 ${fmt(r.m.p99)} ms; CPU/req node ${fmt(r.cpu.nodeMs / r.m.n)} + pg ${fmt(r.cpu.pgMs / r.m.n)} ms (${r.m.n} requests, ${r.m.errors} errors); rss ${fmt(r.rss, 0)} MB; load ${r.load}\n`);
+        }
+        rows.push(`| ${[s.key, c, 'floor', fmt(floor.rps), fmt(floor.p50), fmt(floor.p95), fmt(floor.p99), ...cpuCells(floorCpu, floor.n), statementsOfFloor, 1, perCall ? fmt(floor.rps * perCall, 0) : '', '1.00', '1.00', '', '', floor.errors, before].join(' | ')} |`);
+        process.stdout.write(`${s.key} c=${c} floor: ${fmt(floor.rps)} req/s p50 ${fmt(floor.p50)} p95 ${fmt(floor.p95)} p99 ${fmt(floor.p99)} ms; CPU/req client ${fmt(floorCpu.nodeMs / floor.n)} + pg ${fmt(floorCpu.pgMs / floor.n)} ms; load ${before}\n`);
       }
       if (s.write) ingestCheck = await checkIngest(pool, args.tenant, args.verify);
     }
@@ -279,17 +379,18 @@ async function main(): Promise<void> {
       `# Benchmark ${date.slice(0, 10)} ${commit}${args.label ? ` (${args.label})` : ''}`,
       '',
       `- date: ${date}`,
-      `- commit: ${commit}`,
-      `- machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}`,
+      `- commit: ${commit}${baseline ? `; beside it, in the same run, the build at ${args.baseline} ("${args.baselineLabel}")` : ''}`,
+      `- machine: ${cpus.length} × ${cpus[0]?.model ?? '?'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB RAM, ${os.type()} ${os.release()}, Node ${process.version}; load average at the end: ${load()}`,
       `- database: ${String(dataset.pg).split(' on ')[0]}, ${dataset.size}; tenant ${args.tenant}: ${dataset.events} events, ${dataset.items} items, ${dataset.schools} schools, ${dataset.rollups} rollup rows; figures of ${f.year}`,
       `- server: ${server ? `started by the bench (node ${SERVER_NODE_FLAGS.join(' ')} dist/src/main.js, LOG_LEVEL=${process.env.BENCH_LOG_LEVEL ?? 'info'}, DB_POOL_SIZE=${process.env.DB_POOL_SIZE ?? 10})` : `at ${args.url}`}; ${args.duration} s per read measurement after a 2 s warm-up; writes: one call per connection (at least 3)`,
       `- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``,
+      sameAnswers.length ? `- answers compared before measuring: ${sameAnswers.join('; ')}` : '',
       ingestCheck ? `- after the ingest: ${ingestCheck}` : '',
       '',
-      'Latencies in ms. The floor is the same read (or the same rows inserted by one statement, rollup triggers included) in SQL on a `pg` pool of the same concurrency. Ratio = API / floor. RSS: the server\'s largest resident memory during the API run. Load: `uptime` load averages (1, 5, 15 min) when the measurement started (the machine is shared).',
+      'Latencies in ms. The floor is the best single SQL statement for the same read (or the same rows inserted by one statement, rollup triggers included), prepared, on a `pg` pool of the same concurrency. CPU ms per request: "node" is the server process (for the floor: the bench process, i.e. the `pg` client), "pg" the PostgreSQL backends of the database, both over the measurement window. Statements and round trips: from the `x-sql-statements` and `x-sql-round-trips` headers of one request (round trips: groups of statements that overlap in time; "–": the build does not report them). Ratios: to the floor of the same scenario and concurrency; ×old: req/s of the new build over the old one\'s. RSS: the server\'s largest resident memory during the run. Load: `uptime` load averages (1, 5, 15 min) when the measurement started (the machine is shared).',
       '',
-      '| scenario | concurrency | API req/s | p50 | p95 | p99 | SQL statements / request | events/s | floor req/s | floor p50 | floor p95 | floor p99 | ratio p50 | ratio p95 | RSS MB | errors | load |',
-      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+      '| scenario | c | build | req/s | p50 | p95 | p99 | CPU node | CPU pg | CPU ms/req | SQL statements | round trips | events/s | ratio p50 | ratio p95 | req/s ×old | RSS MB | errors | load |',
+      '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
       ...rows,
       '',
       ...SCENARIOS.filter((s) => args.scenarios.includes(s.key)).map((s) => `- ${s.key}: ${s.title}`),
@@ -301,9 +402,11 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${md.join('\n')}\nwritten to ${file}\n`);
   } finally {
     await pool.end();
-    if (server) {
-      server.child.kill('SIGTERM');
-      await new Promise((r) => server!.child.once('exit', r));
+    await probePool.end();
+    for (const srv of [server, baseline]) {
+      if (!srv) continue;
+      srv.child.kill('SIGTERM');
+      await new Promise((r) => srv.child.once('exit', r));
     }
   }
 }

@@ -42,13 +42,10 @@ const FIGURES_SQL = `coalesce(sum(r.c0) filter (where r.grp = 1), 0) as received
  * filter and walks every group's rows of the unit (28 pages a unit on the 100k database, 45–68 ms
  * for the 122 counties, against a few ms this way).
  */
-const ROLLUP_JOIN = (bucket: string) =>
-  `left join lateral (
-     select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = u.tenant_id and r.unit_id = u.id and r.scope = 'S' and r.grp = 1 and r.grain = 'Y' and r.bucket = ${bucket}
-     union all
-     select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = u.tenant_id and r.unit_id = u.id and r.scope = 'S' and r.grp = 3 and r.grain = 'Y' and r.bucket = ${bucket}
-   ) r on true`;
-
+const ROLLUP_ROWS = (unit: string, tenant: string, bucket: string) =>
+  `select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = ${tenant} and r.unit_id = ${unit} and r.scope = 'S' and r.grp = 1 and r.grain = 'Y' and r.bucket = ${bucket}
+   union all
+   select r.grp, r.c0, r.c1, r.c2, r.c3, r.c4, r.c5 from stat_rollup r where r.tenant_id = ${tenant} and r.unit_id = ${unit} and r.scope = 'S' and r.grp = 3 and r.grain = 'Y' and r.bucket = ${bucket}`;
 const gql = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
 
 export const SCENARIOS: Scenario[] = [
@@ -62,15 +59,21 @@ export const SCENARIOS: Scenario[] = [
              children(level: COUNTY) { id code name stats(period: $p) { ${FIGURES} } } } } }`,
         { code: f.province.code, p: { year: f.year } },
       ),
+    // The best single statement: the province by its key, its cities and their counties by the
+    // (tenant_id, parent_id) index, and for each of the 137 units its two yearly rollup ranges,
+    // summed per unit in a LATERAL subquery: one row per unit, no scan of the tenant's units
+    // (EXPLAIN: docs/performance.md). Prepared (named), as a tuned client would send it.
     floor: (pool, f) =>
-      pool.query(
-        `select u.id, u.code, u.name, u.parent_id, ${FIGURES_SQL}
-           from org_unit u ${ROLLUP_JOIN('$3::date')}
-          where u.tenant_id = $1 and (u.id = $2 or (u.parent_id = $2 and u.level = 'CITY')
-                or (u.level = 'COUNTY' and u.parent_id in (select c.id from org_unit c where c.tenant_id = $1 and c.parent_id = $2 and c.level = 'CITY')))
-          group by u.id, u.code, u.name, u.parent_id`,
-        [f.tenant, f.province.id, `${f.year}-01-01`],
-      ),
+      pool.query({
+        name: 'floor-a',
+        text: `with c as (select u.id, u.code, u.name, u.parent_id from org_unit u where u.tenant_id = $1 and u.parent_id = $2 and u.level = 'CITY'),
+                    t as (select u.id, u.code, u.name, u.parent_id from org_unit u where u.tenant_id = $1 and u.id = $2
+                          union all select * from c
+                          union all select k.id, k.code, k.name, k.parent_id from c join org_unit k on k.tenant_id = $1 and k.parent_id = c.id and k.level = 'COUNTY')
+               select t.id, t.code, t.name, t.parent_id, f.* from t cross join lateral (
+                 select ${FIGURES_SQL} from (${ROLLUP_ROWS('t.id', '$1', '$3::date')}) r) f`,
+        values: [f.tenant, f.province.id, `${f.year}-01-01`],
+      }),
   },
   {
     key: 'b',
@@ -85,13 +88,18 @@ export const SCENARIOS: Scenario[] = [
       const c = await pool.connect();
       try {
         // The county with its figures, the schools' count, and the first 100 schools with theirs.
-        return await c.query(
-          `with s as (select u.* from org_unit u where u.tenant_id = $1 and u.path like (select path from org_unit where tenant_id = $1 and id = $2) || '%' and u.level = 'SCHOOL' order by u.code, u.id limit 100)
-           select u.id, u.code, u.name, u.kind, (select count(*) from org_unit d where d.tenant_id = $1 and d.parent_id = $2 and d.level = 'SCHOOL') as total, ${FIGURES_SQL}
-             from (select * from s union all select * from org_unit where tenant_id = $1 and id = $2) u ${ROLLUP_JOIN('$3::date')}
-            group by u.id, u.code, u.name, u.kind`,
-          [f.tenant, f.county.id, `${f.year}-01-01`],
-        );
+        // Schools as a range of the (tenant_id, path) index under the county's path; the count of
+        // them in the same statement; every unit's figures summed in its own LATERAL subquery.
+        return await c.query({
+          name: 'floor-b',
+          text: `with p as (select u.path from org_unit u where u.tenant_id = $1 and u.id = $2),
+                      d as (select u.id, u.code, u.name, u.kind from org_unit u, p where u.tenant_id = $1 and u.path ~>~ p.path and u.path ~<~ (left(p.path, -1) || '0') and u.level = 'SCHOOL'),
+                      s as (select * from d order by d.code, d.id limit 100),
+                      t as (select u.id, u.code, u.name, u.kind from org_unit u where u.tenant_id = $1 and u.id = $2 union all select * from s)
+                 select t.id, t.code, t.name, t.kind, (select count(*) from d) as total, f.* from t cross join lateral (
+                   select ${FIGURES_SQL} from (${ROLLUP_ROWS('t.id', '$1', '$3::date')}) r) f`,
+          values: [f.tenant, f.county.id, `${f.year}-01-01`],
+        });
       } finally {
         c.release();
       }
@@ -108,16 +116,15 @@ export const SCENARIOS: Scenario[] = [
       ),
     floor: async (pool, f) => {
       const args = [f.tenant, f.city.path, 'NOTICE', `${f.year}-04-01T00:00:00+08:00`, `${f.year}-07-01T00:00:00+08:00`];
-      const where = `i.tenant_id = $1 and u.path like $2 || '%' and i.category_code = $3 and i.status = 'PUBLISHED' and i.published_at >= $4 and i.published_at < $5`;
-      return Promise.all([
-        pool.query(
-          `select i.id, i.title, i.document_number, i.category_code, i.channels, i.published_at, u.code, u.name
-             from disclosure_item i join org_unit u on u.tenant_id = i.tenant_id and u.id = i.unit_id
-            where ${where} order by i.published_at desc nulls last, i.id desc limit 20`,
-          args,
-        ),
-        pool.query(`select count(*) from disclosure_item i join org_unit u on u.tenant_id = i.tenant_id and u.id = i.unit_id where ${where}`, args),
-      ]);
+      const where = `i.tenant_id = $1 and u.path ~>=~ $2 and u.path ~<~ (left($2, -1) || '0') and i.category_code = $3 and i.status = 'PUBLISHED' and i.published_at >= $4 and i.published_at < $5`;
+      // One statement: the page and the total (a window count over the matching rows).
+      return pool.query({
+        name: 'floor-c',
+        text: `select i.id, i.title, i.document_number, i.category_code, i.channels, i.published_at, u.code, u.name, count(*) over () as total
+           from disclosure_item i join org_unit u on u.tenant_id = i.tenant_id and u.id = i.unit_id
+          where ${where} order by i.published_at desc nulls last, i.id desc limit 20`,
+        values: args,
+      });
     },
   },
   {
@@ -130,15 +137,16 @@ export const SCENARIOS: Scenario[] = [
         { id: f.province.id, p: { year: f.year } },
       ),
     floor: (pool, f) =>
-      pool.query(
-        `select u.id, u.code, u.name, m.bucket, m.value
+      pool.query({
+        name: 'floor-d',
+        text: `select u.id, u.code, u.name, m.bucket, m.value
            from org_unit u
            left join (select r.bucket, sum(r.c0) as value from stat_rollup r
                        where r.tenant_id = $1 and r.unit_id = $2 and r.scope = 'S' and r.grp = 1 and r.grain = 'M' and r.bucket >= $3::date and r.bucket < ($3::date + interval '1 year')
                        group by r.bucket) m on true
           where u.tenant_id = $1 and u.id = $2 order by m.bucket`,
-        [f.tenant, f.province.id, `${f.year}-01-01`],
-      ),
+        values: [f.tenant, f.province.id, `${f.year}-01-01`],
+      }),
   },
   {
     key: 'e',

@@ -54,6 +54,8 @@ export interface AppConfig {
   introspection: boolean;
   /** Milliseconds a request may take to drain on SIGTERM before connections are cut. */
   shutdownGraceMs: number;
+  /** Origins browsers may call the API from (CORS); `['*']`: any origin, without cookies. */
+  corsOrigins: string[];
   /** Authentication of staff tokens (JWT): an HS256 secret or a JWKS URL (one of them, or neither: no tokens accepted). */
   auth: {
     jwtSecret?: string;
@@ -89,6 +91,25 @@ export interface AppConfig {
     trustProxy: boolean;
   };
 }
+
+/** `*`, or a comma-separated list of origins (`https://host[:port]`, no path). */
+const corsOrigins = makeValidator<string[]>((input) => {
+  const list = String(input).split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new EnvError('must be * or a comma-separated list of origins');
+  for (const o of list) {
+    if (o === '*') continue;
+    let u: URL | null = null;
+    try {
+      u = new URL(o);
+    } catch {
+      /* below */
+    }
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.origin !== o.replace(/\/$/, '')) {
+      throw new EnvError(`must be * or origins like https://dashboard.example.cn, got "${o}"`);
+    }
+  }
+  return list.map((o) => o.replace(/\/$/, ''));
+});
 
 const jwtSecret = makeValidator<string>((input) => {
   if (String(input).length < 32) throw new EnvError('must be at least 32 characters');
@@ -130,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     RATE_LIMIT_PER_KEY: num({ default: 6_000 }),
     STATEMENT_TIMEOUT_MS: num({ default: 30_000 }),
     TRUST_PROXY: bool({ default: false }),
+    CORS_ORIGINS: corsOrigins({ default: ['*'] }),
   };
   const clean = cleanEnv(env, spec, {
     reporter: ({ errors }) => {
@@ -194,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       maxWaitMs: Math.floor(nonNegative('REPLICA_MAX_WAIT_MS', clean.REPLICA_MAX_WAIT_MS)),
       probeIntervalMs: Math.floor(nonNegative('REPLICA_PROBE_MS', clean.REPLICA_PROBE_MS)),
     },
+    corsOrigins: clean.CORS_ORIGINS,
     auth: {
       jwtSecret: clean.AUTH_JWT_SECRET || undefined,
       jwksUrl: clean.AUTH_JWKS_URL || undefined,

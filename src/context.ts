@@ -26,6 +26,7 @@ import { createStatsLoaders, StatsLoaders } from './modules/stats/stats.loaders'
 import { ReportRepository } from './modules/reports/report.repository';
 import { createReportLoaders, ReportLoaders } from './modules/reports/report.loaders';
 import { InspectionRepository } from './modules/inspection/inspection.repository';
+import { Walk } from './loaders';
 
 /**
  * Everything a request carries: its own EntityManager (identity map), its scope, its SQL tally and
@@ -52,6 +53,8 @@ export class RequestContext {
   readonly actor: string;
   /** The request's clock: every "overdue now" of one response is judged at the same instant. */
   readonly now = new Date();
+  /** The request's reads of the unit hierarchy in flight: figures are read once per walk (src/loaders.ts). */
+  readonly walk = new Walk();
   readonly loaders: {
     units: UnitLoaders;
     calendar: ReturnType<typeof createCalendarLoader>;
@@ -89,14 +92,14 @@ export class RequestContext {
     this.reports = new ReportRepository(em, scope);
     this.inspection = new InspectionRepository(em, scope);
     this.loaders = {
-      units: createUnitLoaders(this.units),
+      units: createUnitLoaders(this.units, this.walk),
       calendar: createCalendarLoader(em),
       interactions: createInteractionLoaders(this.interactions),
       disclosures: createDisclosureLoaders(this.disclosures),
       applications: createApplicationLoaders(this.applications),
       centres: createCentreLoaders(this.centres),
       officers: createOfficerLoaders(this.officers),
-      stats: createStatsLoaders(this.stats, this.now),
+      stats: createStatsLoaders(this.stats, this.now, this.walk),
       reports: createReportLoaders(this.reports),
     };
   }

@@ -11,6 +11,8 @@ export function groupedLoader<K, V>(opts: {
   fetch: (keys: K[]) => Promise<Map<string, V>>;
   missing: () => V;
   maxBatchSize?: number;
+  /** When the batch is sent (DataLoader's default: once the current tick's loads are in). */
+  batchScheduleFn?: (dispatch: () => void) => void;
 }): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(
     async (keys) => {
@@ -29,8 +31,44 @@ export function groupedLoader<K, V>(opts: {
       );
       return keys.map((key) => results.get(opts.groupOf(key))?.get(opts.idOf(key)) ?? opts.missing());
     },
-    { cacheKeyFn: (key) => `${opts.groupOf(key)}|${opts.idOf(key)}`, maxBatchSize: opts.maxBatchSize ?? 1000 },
+    { cacheKeyFn: (key) => `${opts.groupOf(key)}|${opts.idOf(key)}`, maxBatchSize: opts.maxBatchSize ?? 1000, batchScheduleFn: opts.batchScheduleFn },
   );
+}
+
+/**
+ * The reads of a request's walk over the unit hierarchy that are in flight. A loader whose keys
+ * hang off those units (the figures) sends its batch through `schedule`: after the tick's loads, and
+ * only once no hierarchy read is in flight, so that the units of every level a query walks join ONE
+ * batch instead of one batch per level. It only ever waits for reads already sent, and those never
+ * wait for it, so it cannot deadlock; a read it does not track costs at worst one more batch.
+ */
+export class Walk {
+  private inFlight = 0;
+  private waiters: (() => void)[] = [];
+
+  /** Counts `read` as in flight until it settles. */
+  track<T>(read: Promise<T>): Promise<T> {
+    this.inFlight++;
+    return read.finally(() => {
+      if (--this.inFlight === 0) {
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const w of waiters) w();
+      }
+    });
+  }
+
+  /** A DataLoader `batchScheduleFn`. */
+  readonly schedule = (dispatch: () => void): void => {
+    // setImmediate runs after every pending microtask and process.nextTick, hence after the
+    // DataLoader batches of this tick were sent (and tracked).
+    const check = () =>
+      setImmediate(() => {
+        if (this.inFlight === 0) dispatch();
+        else this.waiters.push(check);
+      });
+    check();
+  };
 }
 
 /** A plain by-id loader: one `fetch` per batch, missing ids answer null. */

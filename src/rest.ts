@@ -14,7 +14,7 @@ import { GROUP_LABELS } from './modules/inspection/inspection.scheme';
 import { InspectionGrade } from './modules/inspection/inspection.types';
 import { StatsService } from './modules/stats/stats.service';
 import { METRICS, StatsMetric } from './modules/stats/rollup.groups';
-import { SortOrder } from './modules/stats/stats.types';
+import { Granularity, SortOrder } from './modules/stats/stats.types';
 
 /**
  * The REST routes for people and spreadsheets: the annual report as Markdown and printable HTML,
@@ -126,9 +126,15 @@ export function restRoutes(contextOf: ContextFactory, logger: Logger, developmen
       if (!m) throw new BadInputError('The report is /reports/<unit code>/<year>.md or .html.', 'file');
       const unit = await unitByCode(ctx, String(req.params.code), query(req, 'tenant'));
       const report = await ReportService.build(ctx, unit, ReportService.checkYear(Number(m[1])));
-      if (m[2] === 'md') res.type('text/markdown; charset=utf-8');
-      else res.type('text/html; charset=utf-8');
-      send(res, m[2] === 'md' ? renderMarkdown(report) : renderHtml(report));
+      if (m[2] === 'md') {
+        res.type('text/markdown; charset=utf-8');
+        send(res, renderMarkdown(report));
+        return;
+      }
+      // The page's chart of interactions per month: one more statement, from the rollups.
+      const series = await StatsService.timeSeries(ctx, { unitId: unit.id, metric: StatsMetric.EVENTS_RECEIVED, period: { year: report.year }, granularity: Granularity.MONTH, own: true });
+      res.type('text/html; charset=utf-8');
+      send(res, renderHtml(report, { monthly: series.points.map((p) => p.value) }));
     }),
   );
 

@@ -4,7 +4,6 @@ import express from 'express';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
@@ -17,10 +16,12 @@ import { authenticate } from './auth/authenticate';
 import { createTokenVerifier, TokenVerifier } from './auth/tokens';
 import { batchCap, costError, depthRule, operationCost, RateLimits } from './auth/limits';
 import { getSchema } from './schema';
-import { SqlTally, withSqlTally } from './db/sql-counter';
+import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
 import { mayWrite, ReadRouting } from './db/replica';
 import { closeRedis, openRedis } from './redis';
+import { corsMiddleware } from './http/cors';
+import { pageRoutes } from './http/pages';
 
 export interface RunningServer {
   url: string;
@@ -117,7 +118,8 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     formatError: createErrorFormatter(logger, development),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
-      config.introspection ? ApolloServerPluginLandingPageLocalDefault({ embed: true, footer: false }) : ApolloServerPluginLandingPageDisabled(),
+      // The IDE at GET /graphql is GraphiQL, served by pageRoutes (src/http/pages.ts) with all its assets.
+      ApolloServerPluginLandingPageDisabled(),
       // No type or field carries a cache hint. Apollo's default cache-control plugin would still
       // wrap every resolver (thousands per dashboard request) to compute a policy of "no cache".
       ApolloServerPluginCacheControlDisabled(),
@@ -145,6 +147,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
               if (operation?.operation === 'mutation') await routing.noteWrite(contextValue.principal);
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
+              response.http.headers.set('x-sql-round-trips', String(roundTrips(contextValue.sql)));
             },
           };
         },
@@ -161,6 +164,9 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),
   );
+
+  app.use(corsMiddleware(config.corsOrigins));
+  app.use(pageRoutes({ introspection: config.introspection }));
 
   app.get('/health', async (_req, res) => {
     const up = await pingDatabase(db, 2_000);

@@ -6,6 +6,36 @@ export interface SqlTally {
   statements: number;
   /** The statements themselves, kept only when a test or a debug run asks for them. */
   log?: string[];
+  /**
+   * [start, end] (ms, performance.now()) of every statement, when known: statements whose spans overlap ran
+   * in parallel and share one round trip (`roundTrips`).
+   */
+  spans?: [number, number][];
+}
+
+/** Records a statement in the tally of the current request (statements sent outside MikroORM: src/db/sql.ts). */
+export function countStatement(sql: string, start: number, end: number): void {
+  const tally = storage.getStore();
+  if (!tally) return;
+  tally.statements++;
+  tally.log?.push(sql);
+  (tally.spans ??= []).push([start, end]);
+}
+
+/**
+ * Dependent round trips of a request: the number of groups of statements whose time spans overlap
+ * (statements sent together, e.g. by loaders of one tick, count once; one that waited for another's
+ * answer counts again).
+ */
+export function roundTrips(tally: SqlTally): number {
+  const spans = [...(tally.spans ?? [])].sort((a, b) => a[0] - b[0]);
+  let trips = 0;
+  let end = -Infinity;
+  for (const [s, e] of spans) {
+    if (s > end) trips++;
+    end = Math.max(end, e);
+  }
+  return trips;
 }
 
 const storage = new AsyncLocalStorage<SqlTally>();
@@ -39,6 +69,8 @@ export class SqlCountingLogger extends DefaultLogger {
     if (tally) {
       tally.statements++;
       tally.log?.push(context.query);
+      const end = performance.now();
+      (tally.spans ??= []).push([end - (context.took ?? 0), end]);
     }
     super.logQuery(context);
   }

@@ -200,6 +200,12 @@ describe('rendered for people', () => {
       expect(html).toContain(`<tr><th scope="row">${row.label}</th><td class="n">${row.cells[0].value}</td>`);
     }
     expect(html).toContain('管理水平上有待进一步提高');
+    // Charts drawn on the server as SVG, after their tables; the page has no script to run.
+    const charts = html.match(/<figure class="chart"><svg[\s\S]*?<\/svg>/g) ?? [];
+    expect(charts.length).toBe(3);
+    for (const row of rows(r, 'DISCLOSURE', 'byCategory')) expect(charts[0]).toContain(`>${row.label}<`);
+    expect(charts[2]).toContain('>12月<');
+    expect(html).not.toMatch(/<script/i);
   });
 
   it('free text is escaped in both renderings', async () => {

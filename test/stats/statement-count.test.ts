@@ -40,8 +40,18 @@ describe('statistics cost one statement per period and tree level, whatever the 
     expect(hunan.body.data.unit.children.flatMap((c: any) => c.children)).toHaveLength(122);
     expect(hubei.body.data.unit.children.flatMap((c: any) => c.children)).toHaveLength(7);
     expect(hunan.statements).toBe(hubei.statements);
-    // Per level of the tree: its units, then one rollup read for every family of the period.
-    expect(hunan.statements).toBeLessThanOrEqual(6);
+    // The province, then both levels below it in one statement (the children loader looks ahead at
+    // the nested `children`), then one rollup read for every unit and family of the period (the
+    // figures batch waits for the walk): three statements, one after the other.
+    expect(hunan.statements).toBe(3);
+    expect(hunan.roundTrips).toBe(3);
+    // Names asked for at every level, kinds at none: the look-ahead still answers them right.
+    const named = await gql(t, `query($code: String!) { unit(code: $code) { children(level: CITY) { name children(level: COUNTY) { code name kind } } } }`, { code: '430000' });
+    expect(named.body.errors).toBeUndefined();
+    const county = named.body.data.unit.children[0].children[0];
+    expect(county.name).toEqual(expect.any(String));
+    expect(county.kind).toBe('EDUCATION_BUREAU');
+    expect(named.statements).toBe(2);
   });
 
   it('adds one statement for each further period, not per unit or family', async () => {

@@ -52,6 +52,8 @@ export interface GqlResponse<T = any> {
   body: { data?: T; errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[] };
   /** SQL statements the request ran, from the x-sql-statements header. */
   statements: number;
+  /** Dependent round trips to the database (statements sent together count once), from x-sql-round-trips. */
+  roundTrips: number;
 }
 
 /**
@@ -125,7 +127,7 @@ export async function gql<T = any>(t: { url: string; headers?: Record<string, st
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as GqlResponse<T>['body'];
-  return { status: res.status, headers: res.headers, body, statements: Number(res.headers.get('x-sql-statements') ?? NaN) };
+  return { status: res.status, headers: res.headers, body, statements: Number(res.headers.get('x-sql-statements') ?? NaN), roundTrips: Number(res.headers.get('x-sql-round-trips') ?? NaN) };
 }
 
 /** The data of a response that must not have errors. */

@@ -148,7 +148,7 @@ export const InspectionService = {
 
   async build(ctx: RequestContext, parent: OrgUnit, year: number): Promise<Inspection> {
     const period = resolvePeriod({ year });
-    const [units, scheme] = await Promise.all([ctx.loaders.units.children.load({ tenantId: parent.tenantId, parentId: parent.id, level: null }), schemeOf(ctx, parent.tenantId)]);
+    const [units, scheme] = await Promise.all([ctx.loaders.units.children.load({ tenantId: parent.tenantId, parentId: parent.id, plan: [{ level: null, name: true, kind: true }] }), schemeOf(ctx, parent.tenantId)]);
     const load = (unit: OrgUnit, family: 'disclosures' | 'interactions' | 'centres' | 'officers') => ctx.loaders.stats.figures.load({ unit, own: true, period, family });
     const [data, texts, marks] = await Promise.all([
       Promise.all(units.map((u) => Promise.all([load(u, 'disclosures'), load(u, 'interactions'), load(u, 'centres'), load(u, 'officers')]))),

@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import type { AnnualReport, ReportCell, ReportRow, ReportTable } from './report.types';
+import { reportCharts } from './report.charts';
 
 /**
  * The annual report for people: Markdown and a printable HTML page, from the same AnnualReport the
@@ -94,11 +95,20 @@ const CSS = `
   th { background: #eee; font-weight: normal; }
   td.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
   .sig { text-align: right; margin-top: 2em; }
+  figure.chart { margin: .2em 0 1em; page-break-inside: avoid; }
+  figure.chart svg { max-width: 100%; height: auto; }
+  figure.chart figcaption { color: #555; font-size: .85em; }
   @media print { body { margin: 0; max-width: none; } h2 { page-break-after: avoid; } table { page-break-inside: avoid; } }
 `;
 
-export function renderHtml(r: AnnualReport): string {
+/** The printable page; `monthly` (the unit's interactions received per month) adds a chart of them. */
+export function renderHtml(r: AnnualReport, opts: { monthly?: (number | null)[] } = {}): string {
   const e = (s: string) => escapeHtml(s);
+  const charts = reportCharts(r, opts.monthly);
+  const figure = (key: string, caption?: string) => {
+    const svg = charts.get(key);
+    if (svg) out.push(`<figure class="chart">${svg}${caption ? `<figcaption>${e(caption)}</figcaption>` : ''}</figure>`);
+  };
   const out: string[] = [
     '<!doctype html>',
     '<html lang="zh-CN">',
@@ -124,6 +134,8 @@ export function renderHtml(r: AnnualReport): string {
       out.push('<table>', `<thead><tr>${headers(r, t).map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead>`, '<tbody>');
       for (const row of t.rows) out.push(`<tr><th scope="row">${e(row.label)}</th>${cells(t, row).map((c) => `<td class="n">${e(c)}</td>`).join('')}</tr>`);
       out.push('</tbody>', '</table>');
+      figure(`${s.key}.${t.key}`);
+      if (t.key === 'byKind') figure(`${s.key}.byKind.monthly`, '各月收到的政民互动事项（本级，各类型合计）');
     }
     for (const p of s.paragraphs) {
       out.push(`<h3>${e(p.heading)}</h3>`);

@@ -54,17 +54,26 @@ export type Family = keyof typeof FAMILIES;
 
 /**
  * Dims a figure needs only for a breakdown (per kind, per category): when no request of a batch
- * asks for the breakdown, the statement folds them, so a dashboard gets a few rows per unit
- * instead of one per kind and category. `dim` is the group's dim as the statement has it (group 2
- * already as 'kind|T' / 'kind|L' / 'past'). Group 1 keeps the kinds whose counts are figures of
- * their own (interviews, surveys, solicitations, service requests).
+ * asks for the breakdown, the statement folds them, so a dashboard gets one row per unit and group
+ * instead of one per kind and category (the figures at the grain the query asks for). `dim` is the
+ * group's dim as the statement has it (group 2 already as 'kind|T' / 'kind|L' / 'past'). Group 1
+ * folds every kind into '', and the counts of the kinds that are figures of their own (interviews,
+ * surveys and solicitations held, service requests received) come as the extra sums of
+ * FOLDED_EXTRAS on that row.
  */
-const KINDS_COUNTED_APART = [InteractionKind.INTERVIEW, InteractionKind.SURVEY, InteractionKind.SOLICITATION, InteractionKind.SERVICE_REQUEST];
 export const FOLDED_DIM: Partial<Record<number, (dim: string) => string>> = {
-  [G.EVENTS]: (dim) => `(case when ${dim} in (${KINDS_COUNTED_APART.map((k) => `'${k}'`).join(', ')}) then ${dim} else '' end)`,
+  [G.EVENTS]: () => `''`,
   [G.EVENTS_OPEN_DUE]: (dim) => `('|' || split_part(${dim}, '|', 2))`,
   [G.ITEMS]: () => `''`,
 };
+
+/** The sums a folded group-1 row carries besides c0–c6 (`x` of a RollupRow, in this order). */
+export const FOLDED_EXTRAS: { kind: InteractionKind; counter: number }[] = [
+  { kind: InteractionKind.INTERVIEW, counter: 5 },
+  { kind: InteractionKind.SURVEY, counter: 5 },
+  { kind: InteractionKind.SOLICITATION, counter: 5 },
+  { kind: InteractionKind.SERVICE_REQUEST, counter: 0 },
+];
 
 /**
  * Group 2's rows (migration 110000): `T|kind` counts every open event with a deadline, `D|due|kind`

@@ -1,4 +1,4 @@
-import { groupedLoader } from '../../loaders';
+import { groupedLoader, Walk } from '../../loaders';
 import type { OrgUnit } from '../units/org-unit.entity';
 import type { Period } from './period';
 import { Family, FAMILIES, FOLDED_DIM } from './rollup.groups';
@@ -17,9 +17,11 @@ export interface FigureKey {
  * One loader for every figure of every unit. A batch is split by period only: the figure families
  * asked for in it (interactions, disclosures …), own or subtree, for any number of units, are read
  * with ONE statement over the rollups, of just the groups those families need. `now` is the
- * request's clock: open items' due instants are judged against it in that statement.
+ * request's clock: open items' due instants are judged against it in that statement. The batch
+ * waits for the request's hierarchy reads in flight (`walk`), so a whole tree's figures are one
+ * statement: a request costs one figures statement per period, not one per level.
  */
-export function createStatsLoaders(repo: StatsRepository, now: Date) {
+export function createStatsLoaders(repo: StatsRepository, now: Date, walk: Walk = new Walk()) {
   const rollupKey = (k: FigureKey): RollupKey => ({ tenantId: k.unit.tenantId, unitId: k.unit.id, scope: rollupScope(k.unit, k.own) });
   const figureId = (k: FigureKey, rollupId: string) => `${rollupId}|${k.family}|${k.totalsOnly ? 'T' : ''}`;
   return {
@@ -44,6 +46,9 @@ export function createStatsLoaders(repo: StatsRepository, now: Date) {
         return out;
       },
       missing: () => [],
+      // Sent once the request's walk over the hierarchy has settled: the units of every level a
+      // dashboard walks (province, cities, counties) share this one statement.
+      batchScheduleFn: walk.schedule,
     }),
   };
 }

@@ -2,8 +2,9 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Scope } from '../../scope';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UnitLevel } from '../units/unit.enums';
+import { arrayLiteral, preparedRows } from '../../db/sql';
 import { addDays, bucketRanges, EPOCH, Period, rangesSql } from './period';
-import { FOLDED_DIM, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
+import { FOLDED_DIM, FOLDED_EXTRAS, G, METRICS, metricKind, nowIso, OPEN_DUE_LATER, OPEN_DUE_TOTAL, rollupRowsSql, StatsMetric } from './rollup.groups';
 
 /** Which rollup rows hold a unit's figures: schools have no children, so their own rows are their subtree's. */
 export function rollupScope(unit: Pick<OrgUnit, 'level'>, own: boolean): 'O' | 'S' {
@@ -22,17 +23,14 @@ export interface RollupRow {
   grp: number;
   dim: string;
   c: number[];
+  /** A folded group-1 row's sums of the kinds counted apart (FOLDED_EXTRAS); absent otherwise. */
+  x?: number[];
 }
 
 const COUNTERS = 7;
 const COUNTER_COLUMNS = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 const sums = (alias: string) => Array.from({ length: COUNTERS }, (_, i) => `sum(${alias}.c${i})::float8 as c${i}`).join(', ');
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A PostgreSQL array literal of checked values (ids and numbers only). */
-function arrayLiteral(values: (string | number)[]): string {
-  return `{${values.join(',')}}`;
-}
 
 /**
  * All reads of `stat_rollup`. Units reach here already resolved through the request's Scope
@@ -47,6 +45,12 @@ export class StatsRepository {
 
   private knex(): Knex {
     return this.em.getKnex();
+  }
+
+  /** A built query as a prepared statement (src/db/sql.ts). */
+  private rows<T = Record<string, unknown>>(qb: Knex.QueryBuilder): Promise<T[]> {
+    const { sql, bindings } = qb.toSQL();
+    return preparedRows<T>(this.em, sql, bindings);
   }
 
   /**
@@ -70,20 +74,35 @@ export class StatsRepository {
                    when ${G.APPLICATIONS_OPEN_DUE} then case when r.dim <= ? then '0000' else '9999' end
                    when ${G.EVENTS} then ${fold(G.EVENTS, 'r.dim')}
                    when ${G.ITEMS} then ${fold(G.ITEMS, 'r.dim')} else r.dim end) collate "C"`;
-    // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: a
-    // dashboard's statement returns thousands of rows, and each would repeat a uuid to parse.
-    const rows: { n: number; grp: number; dim: string; [c: string]: unknown }[] = await this.em.execute(
-      `select k.n, r.grp, ${dim} as dim, ${sums('r')}
+    // Group 1 folded: its kinds counted apart as extra sums of the one row (FOLDED_EXTRAS).
+    const extras = folded.includes(G.EVENTS)
+      ? FOLDED_EXTRAS.map((e, i) => `, (sum(r.c${e.counter}) filter (where r.grp = ${G.EVENTS} and r.dim = '${e.kind}'))::float8 as x${i}`).join('')
+      : '';
+    // Rows name their key by its position in the arrays (k.n), not by tenant, unit and scope: each
+    // would repeat a uuid to parse. Each unit's rows are summed in its own LATERAL subquery (a
+    // handful of rows each), not by one sort of every unit's rows.
+    const rows = await preparedRows<{ n: number; grp: number; dim: string; [c: string]: unknown }>(
+      this.em,
+      `select k.n, f.*
          from unnest(?::int[], ?::uuid[], ?::text[]) with ordinality as k(tenant_id, unit_id, scope, n)
-         cross join lateral (${rowsOf.sql}) r
-        group by k.n, r.grp, 3`,
-      [iso, iso, arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), ...rowsOf.bindings],
+         cross join lateral (
+           select r.grp, ${dim} as dim, ${sums('r')}${extras}
+             from (${rowsOf.sql}) r
+            group by r.grp, 2
+         ) f`,
+      [arrayLiteral(valid.map((k) => k.tenantId)), arrayLiteral(valid.map((k) => k.unitId)), arrayLiteral(valid.map((k) => k.scope)), iso, iso, ...rowsOf.bindings],
     );
     const lists = valid.map((k) => out.get(rollupKeyId(k))!);
+    const nExtras = extras ? FOLDED_EXTRAS.length : 0;
     for (const row of rows) {
       const c = new Array<number>(COUNTERS);
       for (let i = 0; i < COUNTERS; i++) c[i] = Number(row[COUNTER_COLUMNS[i]] ?? 0);
-      lists[Number(row.n) - 1].push({ grp: Number(row.grp), dim: row.dim, c });
+      const r: RollupRow = { grp: Number(row.grp), dim: row.dim, c };
+      if (nExtras && r.grp === G.EVENTS) {
+        r.x = [];
+        for (let i = 0; i < nExtras; i++) r.x.push(Number(row[`x${i}`] ?? 0));
+      }
+      lists[Number(row.n) - 1].push(r);
     }
     return out;
   }
@@ -123,7 +142,7 @@ export class StatsRepository {
       )
       .orderByRaw(`v.value ${ascending ? 'asc' : 'desc'} nulls last, u.code`)
       .limit(first);
-    const rows: { id: string; value: number | string | null; total: string | number }[] = await this.em.execute(qb);
+    const rows = await this.rows<{ id: string; value: number | string | null; total: string | number }>(qb);
     return {
       rows: rows.map((r) => ({ id: r.id, value: r.value === null ? null : Number(r.value) })),
       total: rows.length ? Number(rows[0].total) : first === 0 ? await this.countCandidates(parent, level) : 0,
@@ -131,7 +150,7 @@ export class StatsRepository {
   }
 
   private async countCandidates(parent: OrgUnit, level: UnitLevel | null | undefined): Promise<number> {
-    const [row] = await this.em.execute(this.candidates(parent, level).count({ n: '*' }));
+    const [row] = await this.rows<{ n: string | number }>(this.candidates(parent, level).count({ n: '*' }));
     return Number(row?.n ?? 0);
   }
 
@@ -149,7 +168,8 @@ export class StatsRepository {
     const before = stock ? rangesSql('r', bucketRanges(EPOCH, addDays(period.from, -1))) : { sql: 'false', bindings: [] };
     const point = byDay ? 'r.bucket' : `date_trunc('month', r.bucket)::date`;
     const nows = Array(def.nowBindings ?? 0).fill(nowIso(now));
-    const rows: { point: string | Date | null; value: number | string | null }[] = await this.em.execute(
+    const rows = await preparedRows<{ point: string | Date | null; value: number | string | null }>(
+      this.em,
       `select case when ${inPeriod.sql} then to_char(${point}, 'YYYY-MM-DD') end as point, ${def.value} as value
          from stat_rollup r
         where r.tenant_id = ? and r.unit_id = ? and r.scope = ? and r.grp in (${def.groups.join(', ')})
@@ -196,7 +216,7 @@ export class StatsRepository {
         ],
       )
       .orderBy('u.code');
-    const rows: Record<string, unknown>[] = await this.em.execute(qb);
+    const rows = await this.rows(qb);
     return rows.map((r) => ({
       id: String(r.id),
       published: Number(r.published),

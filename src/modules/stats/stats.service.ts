@@ -91,6 +91,13 @@ export const Figures = {
           s.held += held;
           s.open += open;
         }
+        if (r.x) {
+          // Every kind folded into one row: the kinds counted apart come as its extra sums (FOLDED_EXTRAS).
+          total.interviews += r.x[0];
+          total.surveys += r.x[1];
+          total.solicitations += r.x[2];
+          total.serviceRequests += r.x[3];
+        }
         if (r.dim === InteractionKind.INTERVIEW) total.interviews += held;
         if (r.dim === InteractionKind.SURVEY) total.surveys += held;
         if (r.dim === InteractionKind.SOLICITATION) total.solicitations += held;

@@ -1,5 +1,7 @@
 import { Allow } from '../../auth/allow';
-import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { childrenPlan } from './unit.lookahead';
 import type { RequestContext } from '../../context';
 import { Connection, ConnectionResult } from '../../pagination';
 import { Tenant } from '../tenants/tenant.entity';
@@ -50,9 +52,10 @@ export class UnitResolver {
   children(
     @Root() unit: OrgUnit,
     @Ctx() ctx: RequestContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg('level', () => UnitLevel, { nullable: true }) level?: UnitLevel,
   ): Promise<OrgUnit[]> {
-    return UnitService.children(ctx, unit, level ?? null);
+    return UnitService.children(ctx, unit, level ?? null, childrenPlan(info, level ?? null));
   }
 
   @FieldResolver(() => [OrgUnit], { description: 'Every unit above, from the province down to the parent.' })

@@ -5,6 +5,7 @@ import { OrgUnit } from './org-unit.entity';
 import { UnitLevel } from './unit.enums';
 import { UnitFilter } from './unit.inputs';
 import { UnitKey, UnitListFilter, UUID_RE } from './unit.repository';
+import type { WalkStep } from './unit.lookahead';
 
 const UNITS_CURSOR = 'u';
 const DESCENDANTS_CURSOR = 'd';
@@ -78,8 +79,9 @@ export const UnitService = {
     return unit.parentId ? ctx.loaders.units.byId.load(unit.parentId) : null;
   },
 
-  async children(ctx: RequestContext, unit: OrgUnit, level: UnitLevel | null): Promise<OrgUnit[]> {
-    return ctx.loaders.units.children.load({ tenantId: unit.tenantId, parentId: unit.id, level });
+  /** `plan`: the levels the query walks from here (unit.lookahead.ts); by default these children, every column. */
+  async children(ctx: RequestContext, unit: OrgUnit, level: UnitLevel | null, plan?: WalkStep[]): Promise<OrgUnit[]> {
+    return ctx.loaders.units.children.load({ tenantId: unit.tenantId, parentId: unit.id, plan: plan ?? [{ level, name: true, kind: true }] });
   },
 
   /** Root first, parent last; read from the materialized path, so one batched lookup. */
