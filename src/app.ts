@@ -85,7 +85,11 @@ export async function startApp(
       // A start stopped while the spread events were loading: finish them.
       spread = await demoSpreadPending(db.orm.em.fork());
     }
-    const server = await startServer(config, db, logger, { httpServer: early, health: () => readiness.describe() });
+    // The replica is read only: no migrations, no seeding; it follows the primary by replication.
+    const replica = config.replica.url
+      ? await openDatabase({ url: config.replica.url, poolSize: config.dbPoolSize, logger, logQueries: config.logLevel === 'debug' || config.logLevel === 'trace', statementTimeoutMs: config.limits.statementTimeoutMs, lazy: true })
+      : null;
+    const server = await startServer(config, db, logger, { httpServer: early, health: () => readiness.describe(), replica });
     if (spread) {
       readiness.background = { name: 'demo events spread over the cities and counties', state: 'running', done: 0, of: 0 };
       const bg = readiness.background;

@@ -15,18 +15,21 @@ const tcpPort = makeValidator<number>((input) => {
   return n;
 });
 
-const postgresUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError('must be a postgres:// or postgresql:// URL');
-  }
-  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new EnvError('must be a postgres:// or postgresql:// URL');
-  }
-  return input;
-});
+/** A URL of one of `protocols` (e.g. 'postgres:'), else the one-line `message`. */
+function urlValidator(protocols: string[], message: string) {
+  return makeValidator<string>((input) => {
+    try {
+      if (protocols.includes(new URL(input).protocol)) return input;
+    } catch {
+      /* below */
+    }
+    throw new EnvError(message);
+  });
+}
+
+const postgresUrl = urlValidator(['postgres:', 'postgresql:'], 'must be a postgres:// or postgresql:// URL');
+const redisUrl = urlValidator(['redis:', 'rediss:'], 'must be a redis:// or rediss:// URL');
+const httpsUrl = urlValidator(['https:', 'http:'], 'must be an http(s) URL');
 
 export interface AppConfig {
   /** TCP port of the HTTP server (0 picks a free one). */
@@ -68,6 +71,16 @@ export interface AppConfig {
   };
   /** Bearer token GET /metrics requires (unset: the endpoint is open). */
   metricsToken?: string;
+  /** Redis shared by the API instances (rate limits, read-your-writes, response cache); none by default. */
+  redis: { url?: string; keyPrefix: string };
+  /** A streaming replica that takes the reads (see src/db/replica.ts). */
+  replica: {
+    url?: string;
+    /** How long a writer's reads stay on the primary waiting for the replica to replay its commit (ms). */
+    maxWaitMs: number;
+    /** How often the replica's replay position is read at most (ms). */
+    probeIntervalMs: number;
+  };
   /** Limits that keep one caller from hurting the others. */
   limits: {
     /** Deepest selection an operation may have. */
@@ -90,16 +103,6 @@ export interface AppConfig {
   /** Subscriptions over graphql-ws (src/subscriptions, docs/subscriptions.md). */
   subscriptions: SubscriptionConfig;
 }
-
-const httpsUrl = makeValidator<string>((input) => {
-  try {
-    const u = new URL(input);
-    if (u.protocol === 'https:' || u.protocol === 'http:') return input;
-  } catch {
-    /* below */
-  }
-  throw new EnvError('must be an http(s) URL');
-});
 
 /** `*`, or a comma-separated list of origins (`https://host[:port]`, no path). */
 const corsOrigins = makeValidator<string[]>((input) => {
@@ -134,6 +137,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     PORT: tcpPort({ default: 4000 }),
     HOST: str({ default: '0.0.0.0' }),
     DATABASE_URL: postgresUrl({ default: undefined }),
+    DATABASE_REPLICA_URL: postgresUrl({ default: undefined }),
+    REPLICA_MAX_WAIT_MS: num({ default: 10_000 }),
+    REDIS_URL: redisUrl({ default: undefined }),
+    REDIS_KEY_PREFIX: str({ default: 'edu:' }),
+    REPLICA_PROBE_MS: num({ default: 100 }),
     DATA_DIR: str({ default: './data' }),
     LOG_LEVEL: str({ choices: [...LOG_LEVELS], default: 'info' }),
     NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
@@ -163,7 +171,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     CACHE_TTL_SECONDS: num({ default: 60 }),
     CACHE_MAX_AGE: num({ default: 5 }),
     CACHE_MAX_ENTRIES: num({ default: 5_000 }),
-    REDIS_URL: str({ default: undefined }),
     SUBSCRIPTION_INTERVAL_MS: num({ default: 1_000 }),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: num({ default: 100 }),
     MAX_SUBSCRIPTIONS_PER_CALLER: num({ default: 1_000 }),
@@ -204,6 +211,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     }
     throw new Error(message);
   };
+  if (clean.DATABASE_REPLICA_URL && !clean.DATABASE_URL) {
+    fail('Invalid configuration: DATABASE_REPLICA_URL: a read replica needs DATABASE_URL (the primary); the embedded store has none');
+  }
   if (clean.AUTH_JWT_SECRET && clean.AUTH_JWKS_URL) {
     const message = 'Invalid configuration: AUTH_JWKS_URL: set AUTH_JWT_SECRET or AUTH_JWKS_URL, not both';
     if (exitOnError) {
@@ -228,6 +238,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     // NODE_ENV=production (Dockerfile, docker-compose.yml) has it off unless INTROSPECTION=true.
     introspection: env.INTROSPECTION === undefined || env.INTROSPECTION === '' ? env.NODE_ENV !== 'production' : clean.INTROSPECTION,
     shutdownGraceMs: positive('SHUTDOWN_GRACE_MS', clean.SHUTDOWN_GRACE_MS),
+    redis: { url: clean.REDIS_URL || undefined, keyPrefix: clean.REDIS_KEY_PREFIX },
+    replica: {
+      url: clean.DATABASE_REPLICA_URL || undefined,
+      maxWaitMs: Math.floor(nonNegative('REPLICA_MAX_WAIT_MS', clean.REPLICA_MAX_WAIT_MS)),
+      probeIntervalMs: Math.floor(nonNegative('REPLICA_PROBE_MS', clean.REPLICA_PROBE_MS)),
+    },
     corsOrigins: clean.CORS_ORIGINS,
     auth: {
       jwtSecret: clean.AUTH_JWT_SECRET || undefined,
@@ -252,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       maxAgeSeconds: Math.floor(nonNegative('CACHE_MAX_AGE', clean.CACHE_MAX_AGE)),
       maxEntries: Math.floor(positive('CACHE_MAX_ENTRIES', clean.CACHE_MAX_ENTRIES)),
       redisUrl: clean.REDIS_URL || undefined,
+      redisNamespace: `${clean.REDIS_KEY_PREFIX}gql`,
     },
     subscriptions: {
       intervalMs: Math.floor(positive('SUBSCRIPTION_INTERVAL_MS', clean.SUBSCRIPTION_INTERVAL_MS)),

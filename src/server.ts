@@ -24,6 +24,8 @@ import { metricsPlugin, metricsRoute } from './http/metrics';
 import { DataVersions } from './cache/versions';
 import { ResponseCache } from './cache/response-cache';
 import { startSubscriptionServer } from './subscriptions/server';
+import { mayWrite, ReadRouting } from './db/replica';
+import { closeRedis, openRedis } from './redis';
 import { corsMiddleware } from './http/cors';
 import { pageRoutes } from './http/pages';
 
@@ -44,6 +46,8 @@ export interface ContextFactoryDeps {
   logger: Logger;
   verifyToken: TokenVerifier;
   rateLimits: RateLimits;
+  /** Where a request's reads go: the primary, or the read replica when one is configured. */
+  routing: ReadRouting;
 }
 
 /**
@@ -59,7 +63,8 @@ export async function createRequestContext(deps: ContextFactoryDeps, req: Reques
   const principal = authenticatedPrincipal(req) ?? (await authenticate(em as never, req.headers, deps.verifyToken));
   sql.caller = callerKey(principal, req);
   if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
-  const ctx = createContext(deps.db.orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
+  const { orm } = await deps.routing.ormFor(principal, () => mayWrite(req.method, req.body));
+  const ctx = createContext(orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
   (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
   return ctx;
 }
@@ -87,15 +92,20 @@ function sqlTally(_req: express.Request, res: express.Response, next: express.Ne
 export interface ServerOptions {
   httpServer?: http.Server;
   health?: () => Record<string, unknown>;
+  /** A streaming replica for the reads (src/db/replica.ts). */
+  replica?: Database | null;
 }
 
 /** Builds the HTTP server (express 5: /health, /metrics, /graphql, /reports, CSV exports) and starts listening. */
 export async function startServer(config: AppConfig, db: Database, logger: Logger, opts: ServerOptions = {}): Promise<RunningServer> {
+  const redis = await openRedis(config.redis.url, logger);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.limits.trustProxy);
-  const rateLimits = new RateLimits(config.limits);
-  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits };
+  const rateLimits = new RateLimits(config.limits, redis, config.redis.keyPrefix);
+  const routing = new ReadRouting(db, opts.replica ?? null, config.replica, logger, redis, config.redis.keyPrefix);
+  await routing.start();
+  const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits, routing };
   const httpServer = opts.httpServer ?? http.createServer(app);
   // Before Apollo's drain plugin hooks the server: from now on the application answers.
   if (opts.httpServer) httpServer.removeAllListeners('request').on('request', app);
@@ -146,7 +156,9 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
                 contextValue.scope.beginWrites();
               }
             },
-            async willSendResponse({ contextValue, response }) {
+            async willSendResponse({ contextValue, response, operation }) {
+              // Read-your-writes on a replica: this caller's next reads wait for this commit.
+              if (operation?.operation === 'mutation') await routing.noteWrite(contextValue.principal);
               // How many SQL statements this operation cost: dashboards and the benchmark read it.
               response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
               response.http.headers.set('x-sql-round-trips', String(roundTrips(contextValue.sql)));
@@ -178,6 +190,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       status: up ? 'ok' : 'unavailable',
       database: up ? 'up' : 'down',
       store: db.kind,
+      ...(routing.enabled ? await routing.status() : {}),
       uptimeSeconds: Math.round(process.uptime()),
       ...opts.health?.(),
     });
@@ -225,6 +238,8 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
         await apollo.stop(); // drains the HTTP server: in-flight requests finish first
         await versions.stop();
         await responseCache.close();
+        await routing.close();
+        await closeRedis(redis);
         await db.close();
       })()),
   };

@@ -1,7 +1,8 @@
 import type { RequestHandler } from 'express';
 import { metrics } from '../metrics';
 import { GraphQLError } from 'graphql';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Redis } from '../redis';
 import type { AppConfig } from '../config';
 import { BadInputError, ErrorCode } from '../errors';
 
@@ -27,13 +28,33 @@ export function batchCap(maxBatch: number): RequestHandler {
   };
 }
 
-export class RateLimits {
-  private readonly perIp: RateLimiterMemory | null;
-  private readonly perKey: RateLimiterMemory | null;
+/**
+ * A limiter of `points` per minute: in this process, or in Redis when there is one, so that every
+ * API instance behind one address counts against the same budget. While Redis is away the
+ * process's own counter takes over (rate-limiter-flexible's insurance limiter), so a lost Redis
+ * neither fails requests nor lifts the limit.
+ */
+function limiter(name: string, points: number, redis: Redis | null, redisPrefix: string): RateLimiterAbstract {
+  const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: 60 });
+  if (!redis) return memory;
+  return new RateLimiterRedis({
+    storeClient: redis,
+    useRedisPackage: true,
+    rejectIfRedisNotReady: true,
+    keyPrefix: `${redisPrefix}rl:${name}`,
+    points,
+    duration: 60,
+    insuranceLimiter: memory,
+  });
+}
 
-  constructor(limits: AppConfig['limits']) {
-    this.perIp = limits.ratePerIp > 0 ? new RateLimiterMemory({ keyPrefix: 'ip', points: limits.ratePerIp, duration: 60 }) : null;
-    this.perKey = limits.ratePerKey > 0 ? new RateLimiterMemory({ keyPrefix: 'key', points: limits.ratePerKey, duration: 60 }) : null;
+export class RateLimits {
+  private readonly perIp: RateLimiterAbstract | null;
+  private readonly perKey: RateLimiterAbstract | null;
+
+  constructor(limits: AppConfig['limits'], redis: Redis | null = null, redisPrefix = '') {
+    this.perIp = limits.ratePerIp > 0 ? limiter('ip', limits.ratePerIp, redis, redisPrefix) : null;
+    this.perKey = limits.ratePerKey > 0 ? limiter('key', limits.ratePerKey, redis, redisPrefix) : null;
   }
 
   /** Express middleware: each operation of the request costs one point of the client address. */

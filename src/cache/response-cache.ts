@@ -25,6 +25,8 @@ export interface CacheConfig {
   maxEntries: number;
   /** Redis URL (REDIS_URL): the cache's storage, shared by every API process. */
   redisUrl?: string;
+  /** Namespace of the cache's Redis keys (REDIS_KEY_PREFIX + 'gql'). */
+  redisNamespace?: string;
 }
 
 /** Request header that skips the cache (the benchmark's uncached scenarios, debugging). */
@@ -97,7 +99,7 @@ export class ResponseCache {
   ) {
     this.analyser = new DependencyAnalyser(versions);
     this.store = config.redisUrl
-      ? new Keyv<string>({ store: new KeyvRedis(config.redisUrl), namespace: 'edu-gql' })
+      ? new Keyv<string>({ store: new KeyvRedis(config.redisUrl), namespace: config.redisNamespace ?? 'edu:gql' })
       : new Keyv<string>({ store: lruStore(config.maxEntries) as never });
     this.store.on('error', (err: Error) => this.logger.warn({ err: err.message }, 'response cache storage error'));
     versions.on('change', ({ bucket }: { bucket: string }) => {

@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Per-request statement cap and per-caller connection cap (src/db/gate.ts); none when absent. */
   gate?: Omit<GateOptions, 'perCaller'> & { perCaller: number };
+  /** Connect lazily, on the first statement (a read replica may be away when the API starts). */
+  lazy?: boolean;
 }
 
 export interface Database {
@@ -109,7 +111,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   try {
     // The embedded store's one connection is shared by the requests and the background load (chunks
     // of seconds on a busy machine): waiting for it is expected, not a sign the database is away.
-    orm = await MikroORM.init(ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined, acquireTimeoutMs: 30_000 } : opts));
+    orm = await MikroORM.init({
+      ...ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined, acquireTimeoutMs: 30_000 } : opts),
+      ...(opts.lazy ? { connect: false } : {}),
+    });
   } catch (err) {
     await embedded?.close();
     throw err;

@@ -22,8 +22,20 @@ export interface SqlTally {
   spans?: [number, number][];
 }
 
+const observers = new Set<(sql: string) => void>();
+
+/**
+ * Calls `fn` with the text of every statement this process sends, through MikroORM or
+ * src/db/sql.ts, until the returned function is called (the tenancy invariant test reads them).
+ */
+export function observeStatements(fn: (sql: string) => void): () => void {
+  observers.add(fn);
+  return () => observers.delete(fn);
+}
+
 /** Records a statement in the tally of the current request (statements sent outside MikroORM: src/db/sql.ts). */
 export function countStatement(sql: string, start: number, end: number): void {
+  for (const o of observers) o(sql);
   metrics.sqlStatements.inc();
   metrics.sqlSeconds.inc((end - start) / 1000);
   const tally = storage.getStore();
@@ -57,6 +69,11 @@ export function withSqlTally<T>(tally: SqlTally, fn: () => T): T {
   return storage.run(tally, fn);
 }
 
+/** Runs `fn` outside any request's tally (background work a request merely triggered). */
+export function outsideSqlTally<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentSqlTally(): SqlTally | undefined {
   return storage.getStore();
 }
@@ -74,6 +91,7 @@ export class SqlCountingLogger extends DefaultLogger {
   override logQuery(context: { query: string } & LogContext): void {
     const tally = storage.getStore();
     const took = typeof context.took === 'number' ? context.took : 0;
+    for (const o of observers) o(context.query);
     metrics.sqlStatements.inc();
     metrics.sqlSeconds.inc(took / 1000);
     if (tally) {

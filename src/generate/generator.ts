@@ -3,6 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkingCalendar, addDays } from '../modules/calendar/working-calendar';
 import { nationalExceptions } from '../modules/calendar/calendar.seed';
 import { seedReference } from '../seed';
+import { ensureSyntheticProvince, PROVINCES } from './synthetic-province';
+import { REFERENCE_PROVINCES } from '../modules/units/reference/regions';
 import { disableRollupTriggers, enableRollupTriggers, rebuildRollupsBulk } from '../modules/stats/rollup.admin';
 
 /**
@@ -31,6 +33,11 @@ export interface GenerateOptions {
   seedScale: number;
   /** Rows per INSERT statement. */
   chunk: number;
+  /**
+   * Make the tenant a synthetic province of cities × counties bureaus first, when it is not a
+   * reference tenant (scale runs with all 31 provinces).
+   */
+  synthetic: { cities: number; counties: number } | null;
 }
 
 export const DEFAULTS: GenerateOptions = {
@@ -43,10 +50,12 @@ export const DEFAULTS: GenerateOptions = {
   reset: false,
   seedScale: 1,
   chunk: 250_000,
+  synthetic: null,
 };
 
 export const USAGE = `usage: npm run generate -- [--tenant 430000] [--schools 25000] [--events 5000000] [--disclosures 1000000]
-                         [--years 2019-2024] [--reset] [--seed-scale 1] [--chunk 250000]`;
+                         [--years 2019-2024] [--reset] [--seed-scale 1] [--chunk 250000]
+                         [--synthetic-province CITIESxCOUNTIES]   (a province other than 430000/420000/140000)`;
 
 export class UsageError extends Error {}
 
@@ -85,6 +94,13 @@ export function parseArgs(argv: string[]): GenerateOptions {
         break;
       }
       case '--reset': o.reset = true; break;
+      case '--synthetic-province': {
+        const m = /^(\d{1,2})x(\d{1,2})$/.exec(v ?? '');
+        if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) throw new UsageError(`--synthetic-province must be CITIESxCOUNTIES (1–99 each), e.g. 10x8, got "${v ?? ''}"`);
+        o.synthetic = { cities: Number(m[1]), counties: Number(m[2]) };
+        i++;
+        break;
+      }
       default: throw new UsageError(`unknown argument ${a}`);
     }
   }
@@ -168,6 +184,14 @@ export async function generate(em: EntityManager, o: GenerateOptions, progress: 
     await seedReference(em.fork(), { scale: o.seedScale });
     progress.tick(1);
   });
+  if (o.synthetic) {
+    if (!PROVINCES[String(o.tenant)]) throw new UsageError(`--synthetic-province: ${o.tenant} is not a provincial-level division code`);
+    if (REFERENCE_PROVINCES.some((p) => p.code === String(o.tenant))) throw new UsageError(`--synthetic-province: ${o.tenant} has a real reference hierarchy; leave the option out`);
+    await timed('synthetic province', 1, async () => {
+      await ensureSyntheticProvince(em.fork(), String(o.tenant), { ...o.synthetic!, scale: o.seedScale });
+      progress.tick(1);
+    });
+  }
   const [tenant] = await em.execute('select id from tenant where id = ?', [o.tenant]);
   if (!tenant) throw new UsageError(`tenant ${o.tenant} is not a reference tenant (430000 Hunan, 420000 Hubei, 140000 Shanxi)`);
 

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { loadConfig, AppConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
+import { createLogger, Logger } from '../../src/logger';
 import { startApp, App } from '../../src/app';
 import { seedReference } from '../../src/seed';
 import { seedDemoActivity } from '../../src/demo/demo-activity';

@@ -120,13 +120,18 @@ export interface SeedResult {
  * as parents. One transaction; batches of `batchSize` rows per statement (one JSON parameter each).
  */
 export async function seedReferenceUnits(em: EntityManager, opts: { scale?: number; batchSize?: number } = {}): Promise<SeedResult> {
+  return seedProvinces(em, REFERENCE_PROVINCES, opts);
+}
+
+/** Loads provinces given as reference data (the real ones, or synthetic ones for scale runs); idempotent. */
+export async function seedProvinces(em: EntityManager, provinces: RefProvince[], opts: { scale?: number; batchSize?: number } = {}): Promise<SeedResult> {
   const scale = opts.scale ?? 1;
   const batchSize = opts.batchSize ?? 2000;
   return em.transactional(async (tx) => {
     let tenantsInserted = 0;
     let unitsInserted = 0;
     let unitsTotal = 0;
-    for (const p of REFERENCE_PROVINCES) {
+    for (const p of provinces) {
       const res = await tx.execute(
         `insert into tenant (id, code, name) values (?, ?, ?) on conflict do nothing returning id`,
         [Number(p.code), p.code, p.division],
