@@ -240,9 +240,10 @@ export const DEMO_SPREAD_EVENTS = DEMO_EVENTS.filter((s) => s.unit === '*');
 
 async function markSpreadLoaded(em: EntityManager): Promise<void> {
   await em.execute(
-    `insert into ingest_request (tenant_id, operation, key, payload_hash, result) select ?, ?, ?, 'demo', '{}'::jsonb
-      where exists (select 1 from tenant where id = ?) on conflict do nothing`,
-    [SPREAD_MARKER.tenantId, SPREAD_MARKER.operation, SPREAD_MARKER.key, SPREAD_MARKER.tenantId],
+    // Markers belong to the province unit (idempotency keys are kept per unit).
+    `insert into ingest_request (tenant_id, unit_id, operation, key, payload_hash, result) select u.tenant_id, u.id, ?, ?, 'demo', '{}'::jsonb
+       from org_unit u where u.tenant_id = ? and u.depth = 0 on conflict do nothing`,
+    [SPREAD_MARKER.operation, SPREAD_MARKER.key, SPREAD_MARKER.tenantId],
   );
 }
 
@@ -314,9 +315,9 @@ async function loadDemo(em: EntityManager, withSpread: boolean): Promise<DemoRes
   const started = Date.now();
   const loaded = await em.transactional(async (tx) => {
     const marker = await tx.execute(
-      `insert into ingest_request (tenant_id, operation, key, payload_hash, result) select ?, ?, ?, 'demo', '{}'::jsonb
-        where exists (select 1 from tenant where id = ?) on conflict do nothing returning key`,
-      [MARKER.tenantId, MARKER.operation, MARKER.key, MARKER.tenantId],
+      `insert into ingest_request (tenant_id, unit_id, operation, key, payload_hash, result) select u.tenant_id, u.id, ?, ?, 'demo', '{}'::jsonb
+         from org_unit u where u.tenant_id = ? and u.depth = 0 on conflict do nothing returning key`,
+      [MARKER.operation, MARKER.key, MARKER.tenantId],
     );
     if (marker.length === 0) return false;
     const dues = dueTable([2014, 2017, 2018, 2024], 5);

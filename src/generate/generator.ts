@@ -471,8 +471,9 @@ export async function generate(em: EntityManager, o: GenerateOptions, progress: 
     });
 
     await exec(
-      `insert into ingest_request (tenant_id, operation, key, payload_hash, result) values (:tenant, '${OPERATION}', '${KEY}', :hash, cast(:result as jsonb))
-       on conflict (tenant_id, operation, key) do update set payload_hash = excluded.payload_hash, result = excluded.result`,
+      `insert into ingest_request (tenant_id, unit_id, operation, key, payload_hash, result)
+       select :tenant, u.id, '${OPERATION}', '${KEY}', :hash, cast(:result as jsonb) from org_unit u where u.tenant_id = :tenant and u.depth = 0
+       on conflict (tenant_id, unit_id, operation, key) do update set payload_hash = excluded.payload_hash, result = excluded.result`,
       { tenant: o.tenant, hash, result: JSON.stringify({ schools: o.schools, events: o.events, disclosures: o.disclosures, years: `${o.fromYear}-${o.toYear}` }) },
     );
     for (const t of ['org_unit', 'interaction_event', 'disclosure_item', 'disclosure_application', 'disclosure_dispute', 'centre', 'officer']) {
