@@ -27,9 +27,9 @@ const { parentPort, workerData } = require('node:worker_threads');
     const { PGlite } = require(workerData.pglite);
     const { PGLiteSocketServer } = require(workerData.socket);
     const db = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
-    // The app's pool holds one connection (PGlite is one session). A second may connect when the
-    // store is reached by URL (tests).
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 2 });
+    // The app's pool holds one connection (PGlite is one session). When the store is reached by URL
+    // (the outage test), the health probe's and the data versions' LISTEN connections come too.
+    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
     await server.start();
     parentPort.on('message', async (m) => {
       if (m && m.ping !== undefined) {
