@@ -30,8 +30,8 @@ export class Migration20261202120000_data_versions extends Migration {
   override async up(): Promise<void> {
     this.addSql(`create table "data_version" ("tenant_id" int not null, "bucket" text not null, "version" bigint not null default 0,
       constraint "data_version_pkey" primary key ("tenant_id", "bucket"));`);
-    this.addSql(`create table "item_publication" ("seq" bigserial primary key, "tenant_id" int not null, "item_id" uuid not null,
-      "unit_path" text not null, "at" timestamptz not null default now());`);
+    this.addSql(`create table "item_publication" ("seq" bigserial not null, "tenant_id" int not null, "item_id" uuid not null,
+      "unit_path" text not null, "at" timestamptz not null default now(), primary key ("tenant_id", "seq"));`);
 
     // Adds 1 to each (tenant, bucket) of `changes` (in key order: concurrent writers lock in one order) and notifies.
     this.addSql(`create function data_version_bump(changes jsonb) returns void language plpgsql as $$

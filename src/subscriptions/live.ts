@@ -121,7 +121,7 @@ class Group {
     if (!probe.errors?.length || !probe.errors.every((e) => e.message === 'No such item.')) return probe.errors ?? [new GraphQLError('Cannot subscribe.')];
     const rows = await this.hub.sql<{ tenant_id: number; path: string; seq: string }>(
       this,
-      'select u.tenant_id, u.path, (select coalesce(max(seq), 0) from item_publication) seq from org_unit u where u.id = ?',
+      'select u.tenant_id, u.path, (select coalesce(max(p.seq), 0) from item_publication p where p.tenant_id = u.tenant_id) seq from org_unit u where u.id = ?',
       [this.hub.argOf(this.request, 'unitId')],
     );
     if (!rows.length) return [new GraphQLError('No such unit.', { extensions: { code: 'NOT_FOUND' } })];

@@ -3,7 +3,9 @@ import { ANONYMOUS_HEADERS, gql, gqlData, startTestApp, TestApp } from '../suppo
 let t: TestApp;
 
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.05 });
+  // The set-up writes 100 units' rows in a few requests of hundreds of aliases and statements:
+  // above the default limits, which are not under test here (test/hardening).
+  t = await startTestApp({ seedScale: 0.05, env: { MAX_ALIASES: '400', MAX_STATEMENTS: '5000' } });
   // The first 100 Hunan schools (in the order `units` lists them) each get a centre with checks,
   // two officers and a responsible department.
   const schools = await gqlData(t, '{ units(filter: { tenant: "430000", level: SCHOOL }, first: 100) { edges { node { id } } } }');

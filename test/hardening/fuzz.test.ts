@@ -139,7 +139,9 @@ describe(`fuzz: ${COUNT} malformed requests (seed ${SEED})`, () => {
     expect((await fetch(`${t.base}/health`)).status).toBe(200);
     expect((await gqlData(t, '{ unit(code: "430000") { code } }')).unit.code).toBe('430000');
     const rss = process.memoryUsage().rss;
-    expect(rss).toBeLessThan(2_000 * 1024 * 1024);
+    // The process holds jest, the server and, on the embedded store, PGlite's WebAssembly heap (in a
+    // worker thread): the bound that matters is the growth over the run, below.
+    expect(rss).toBeLessThan(3_000 * 1024 * 1024);
     expect(rss - rssBefore).toBeLessThan(600 * 1024 * 1024);
   }, 600_000);
 });
