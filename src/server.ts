@@ -63,8 +63,9 @@ export async function createRequestContext(deps: ContextFactoryDeps, req: Reques
   const principal = authenticatedPrincipal(req) ?? (await authenticate(em as never, req.headers, deps.verifyToken));
   sql.caller = callerKey(principal, req);
   if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
-  const { orm } = await deps.routing.ormFor(principal, () => mayWrite(req.method, req.body));
+  const { orm, target } = await deps.routing.ormFor(principal, () => mayWrite(req.method, req.body));
   const ctx = createContext(orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
+  ctx.readFromReplica = target === 'replica';
   (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
   return ctx;
 }

@@ -240,7 +240,7 @@ export class ResponseCache {
             state.hit = true;
             return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: JSON.parse(body) } };
           },
-          async willSendResponse({ response }) {
+          async willSendResponse({ response, contextValue }) {
             const h = response.http.headers;
             if (state.mutation) {
               h.set('cache-control', 'no-store');
@@ -249,7 +249,10 @@ export class ResponseCache {
               return;
             }
             const single = response.body.kind === 'single' ? response.body.singleResult : null;
-            if (!state.key || state.bypass || !single || (single.errors && !state.notModified)) {
+            // An answer read on a replica may predate the commit its data versions name (the versions
+            // come from the primary): never stored, never given an ETag (docs/scale-out.md).
+            const fromReplica = (contextValue as { readFromReplica?: boolean } | undefined)?.readFromReplica === true && !state.hit && !state.notModified;
+            if (!state.key || state.bypass || fromReplica || !single || (single.errors && !state.notModified)) {
               h.set('cache-control', 'no-store');
               if (state.key === undefined && cache.config.enabled) h.set('x-cache', 'BYPASS');
               return;
