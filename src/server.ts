@@ -108,8 +108,17 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   await routing.start();
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits, routing };
   const httpServer = opts.httpServer ?? http.createServer(app);
-  // Before Apollo's drain plugin hooks the server: from now on the application answers.
-  if (opts.httpServer) httpServer.removeAllListeners('request').on('request', app);
+  // Before Apollo's drain plugin hooks the server (it listens to 'request' too). The early
+  // "starting" answer stays until every route below is mounted: a bare express app would answer
+  // its own HTML 404 in between.
+  let routesMounted = !opts.httpServer;
+  if (opts.httpServer) {
+    const starting = httpServer.listeners('request') as http.RequestListener[];
+    httpServer.removeAllListeners('request').on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      if (routesMounted) app(req, res);
+      else for (const listener of starting) listener(req, res);
+    });
+  }
   const development = config.nodeEnv === 'development';
   // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
   const versions = new DataVersions(db, logger);
@@ -217,6 +226,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
   });
+  routesMounted = true;
 
   if (!httpServer.listening) {
     await new Promise<void>((resolve, reject) => {
