@@ -113,6 +113,19 @@ it('the dashboard shows Hunan 2014 (seed 000), the 12-month series as a chart, a
   expect(w.errors).toEqual([]);
 });
 
+it('the dashboard updates live: a new event in the province shows without a reload (statsChanged over graphql-ws)', async () => {
+  const w = await open('/dashboard?unit=430000&year=2014');
+  await w.page.waitForFunction(() => document.getElementById('live')?.textContent === '实时更新', { timeout: 60_000 });
+  const received = async () => Number((await text(w, '#figures .card:first-child .v')).replace(/,/g, ''));
+  const before = await received();
+  expect(before).toBeGreaterThan(4_736);
+  const { unit } = await gqlData(t, '{ unit(code: "430000") { id } }', undefined, ANONYMOUS_HEADERS);
+  await gqlData(t, `mutation($u: ID!) { createInteraction(input: { tenant: "430000", unitId: $u, kind: MAILBOX, channel: MAILBOX_WEB, subject: "实时", receivedAt: "2014-06-03T02:00:00Z" }) { id } }`, { u: unit.id }, await adminHeaders('430000'));
+  await w.page.waitForFunction((n) => Number(document.querySelector('#figures .card:first-child .v')?.textContent?.replace(/,/g, '')) === n, { timeout: 30_000 }, before + 1);
+  expect(await received()).toBe(before + 1);
+  expect(w.errors).toEqual([]);
+});
+
 it('a page on another origin queries the API: public figures, and private rows with a staff token', async () => {
   const token = (await adminHeaders('430000')).authorization;
   const html = `<!doctype html><meta charset="utf-8"><title>other origin</title><pre id="out">…</pre><script>
