@@ -90,6 +90,8 @@ export interface LiveRequest {
 class Group {
   readonly members = new Set<Sink>();
   private last: string | null = null;
+  /** statsChanged: the figures last computed, the first message of every member that joins. */
+  current: ExecutionResult | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private dirty = false;
@@ -112,6 +114,7 @@ class Group {
     if (this.field === 'statsChanged') {
       const result = await this.hub.run(this, {});
       if (result.errors?.length) return result.errors;
+      this.current = result;
       this.last = JSON.stringify(result);
       this.lastRun = Date.now();
       return null;
@@ -153,6 +156,7 @@ class Group {
         const json = JSON.stringify(result);
         if (json !== this.last && !result.errors?.length) {
           this.last = json;
+          this.current = result;
           for (const m of this.members) m.push(result);
         }
       } else if (this.place) {
@@ -333,6 +337,9 @@ export class LiveHub {
       if (group.members.size === 0) this.drop(group);
     });
     group.members.add(sink);
+    // The figures as they are now come first: a client that subscribes, then renders what it
+    // receives, cannot miss a write that lands between its own query and the subscription.
+    if (group.current) sink.push(group.current);
     return sink;
   }
 

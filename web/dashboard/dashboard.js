@@ -21,17 +21,15 @@ async function gql(query, variables) {
   return body.data;
 }
 
+/** The subtree's figures the overview shows; the live subscription selects the same. */
+const STATS = 'interactions { received repliedOnTime onTimeRate overdue serviceRequests } disclosures { published } applications { received } centres { total byLevel { level centres units unitsCovered coverage } }';
+
 const UNIT = `query Unit($code: String!, $year: Int!) {
   tenants { code name }
   unit(code: $code) {
     id code name level
     ancestors { code name }
-    stats(period: { year: $year }) {
-      interactions { received repliedOnTime onTimeRate overdue serviceRequests }
-      disclosures { published }
-      applications { received }
-      centres { total byLevel { level centres units unitsCovered coverage } }
-    }
+    stats(period: { year: $year }) { ${STATS} }
     own(period: { year: $year }) { interactions { byKind { kind received repliedOnTime invalid } } }
     children {
       code name level
@@ -74,7 +72,7 @@ async function show() {
     if (!unit) throw new Error(`没有代码为 ${state.code} 的单位`);
     const { timeSeries, rankings, laggingUnits } = await gql(DETAILS, { id: unit.id, year: state.year });
     render(tenants, unit, timeSeries, rankings, laggingUnits);
-    watch(unit.id);
+    watch(unit.id, unit.stats);
     $('error').textContent = '';
   } catch (err) {
     $('error').textContent = `加载失败：${err.message}`;
@@ -137,26 +135,45 @@ $('year').addEventListener('change', (e) => { state.year = Number(e.target.value
 window.addEventListener('popstate', () => { state.code = new URLSearchParams(location.search).get('unit') ?? '430000'; show(); });
 window.addEventListener('resize', () => chart.resize());
 
-// Live updates: one subscription for the unit and year on view; each message (at most one a
-// second, sent only when the figures changed) reads the view again. Without the WebSocket, a
-// refresh every minute.
-const ws = createClient({ url: new URL(API, location.href).href.replace(/^http/, 'ws'), lazy: true, retryAttempts: 5 });
-const LIVE = 'subscription Live($id: ID!, $year: Int!) { statsChanged(unitId: $id, period: { year: $year }) { id } }';
-let watching = { key: '', stop: () => undefined };
+// Live updates: one subscription for the unit and year on view, selecting the same figures as the
+// view. Its first message is the figures as they are (so a write between the view's query and the
+// subscription is not missed), later ones come when they change (at most one a second); the view
+// is read again whenever they differ from what it shows. Without the WebSocket, a refresh every
+// minute.
+const LIVE = `subscription Live($id: ID!, $year: Int!) { statsChanged(unitId: $id, period: { year: $year }) { ${STATS} } }`;
 let polling = null;
-function watch(id) {
+const ws = createClient({
+  url: new URL(API, location.href).href.replace(/^http/, 'ws'),
+  lazy: true,
+  retryAttempts: 5,
+  on: {
+    connected: () => {
+      $('live').textContent = '实时更新';
+      if (polling) polling = (clearInterval(polling), null);
+    },
+    closed: () => {
+      $('live').textContent = '实时更新中断，每分钟自动刷新';
+      polling ??= setInterval(show, REFRESH_MS);
+    },
+  },
+});
+let watching = { key: '', stop: () => undefined };
+function watch(id, shown) {
   const key = `${id}:${state.year}`;
+  watching.shown = JSON.stringify(shown);
   if (watching.key === key) return;
   watching.stop();
-  const stop = ws.subscribe({ query: LIVE, variables: { id, year: state.year } }, {
-    next: () => show(),
+  const current = { key, shown: watching.shown, stop: () => undefined };
+  current.stop = ws.subscribe({ query: LIVE, variables: { id, year: state.year } }, {
+    next: ({ data }) => {
+      if (watching === current && data && JSON.stringify(data.statsChanged) !== current.shown) show();
+    },
     error: () => {
-      $('live').textContent = `实时更新不可用，每分钟自动刷新`;
+      $('live').textContent = '实时更新不可用，每分钟自动刷新';
       polling ??= setInterval(show, REFRESH_MS);
     },
     complete: () => undefined,
   });
-  watching = { key, stop };
-  $('live').textContent = '实时更新';
+  watching = current;
 }
 show();
