@@ -105,6 +105,14 @@ describe('seed 001: Hunan, 2017', () => {
     expect(data.officers.totalCount).toBe(170);
   });
 
+  it('the 2017 annual report counts the 9,586 centres and 170 officers of its sentences', async () => {
+    const data = await gqlData(t, `{ annualReport(unitId: "${ids.hn}", year: 2017) { sections { key tables { key rows { key cells { value } } } } } }`);
+    const centres = data.annualReport.sections.find((s: any) => s.key === 'CENTRES').tables.find((x: any) => x.key === 'centres');
+    expect(centres.rows.find((r: any) => r.key === 'subtree').cells[0].value).toBe(9586);
+    const officers = data.annualReport.sections.find((s: any) => s.key === 'OFFICERS').tables[0];
+    expect(officers.rows.find((r: any) => r.key === 'subtree').cells[0].value).toBe(170);
+  });
+
   it('about 360,000 service requests in the province, 17,000 of them at province level', async () => {
     expect(await events(`unitId: "${ids.hn}", subtree: false, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(17000);
     expect(await events(`unitId: "${ids.hn}", subtree: true, ${year(2017)}, kind: SERVICE_REQUEST`)).toBe(360000);
@@ -175,7 +183,8 @@ describe('the seed figures through stats and own', () => {
     expect([own.interactions.interviews, own.interactions.surveys, own.interactions.solicitations]).toEqual([49, 7, 2]);
     expect(own.applications).toEqual({ received: 5, decided: 5, decidedOnTime: 5 });
 
-    const all = await read(ids.hn, 'stats', '{ year: 2014 }', 'centres { byLevel { level centres } byUnitKind { unitKind centres } }');
+    const all = await read(ids.hn, 'stats', '{ year: 2014 }', 'centres { byLevel { level centres } byUnitKind { unitKind centres } byReportingLevel { reportingLevel centres } }');
+    expect(Object.fromEntries(all.centres.byReportingLevel.map((l: any) => [l.reportingLevel, l.centres]))).toMatchObject({ CITY: 14, COUNTY: 120, SCHOOL: 4140, UNIVERSITY: 75 });
     const byLevel = Object.fromEntries(all.centres.byLevel.map((l: any) => [l.level, l.centres]));
     const byKind = Object.fromEntries(all.centres.byUnitKind.map((k: any) => [k.unitKind, k.centres]));
     expect(byLevel.CITY).toBe(14);

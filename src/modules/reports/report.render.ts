@@ -1,5 +1,5 @@
 import escapeHtml from 'escape-html';
-import type { AnnualReport, ReportCell, ReportRow, ReportTable } from './report.types';
+import { ReportFigureFormat, type AnnualReport, type ReportCell, type ReportRow, type ReportTable } from './report.types';
 import { reportCharts } from './report.charts';
 
 /**
@@ -7,7 +7,6 @@ import { reportCharts } from './report.charts';
  * GraphQL query returns. Every stored or user-written string is escaped for its target.
  */
 
-const isRate = (key: string) => /rate$/i.test(key);
 
 export function formatValue(v: number | null, rate: boolean): string {
   if (v === null) return '—';
@@ -48,7 +47,7 @@ function headers(r: AnnualReport, t: ReportTable): string[] {
 }
 
 function cells(t: ReportTable, row: ReportRow): string[] {
-  const rate = isRate(row.key);
+  const rate = row.format === ReportFigureFormat.RATE;
   if (t.columns.length === 1) {
     const c = row.cells[0];
     return [formatValue(c.value, rate), formatValue(c.previous, rate), formatChange(c, rate)];

@@ -5,16 +5,17 @@ import { DisclosureChannel } from '../disclosures/disclosure.enums';
 import { InteractionKind } from '../interactions/interaction.enums';
 import { requireNotFutureDate, requireOwnerUnit } from '../units/unit-owner';
 import type { OrgUnit } from '../units/org-unit.entity';
-import { UnitKind, UnitLevel } from '../units/unit.enums';
+import { UnitLevel } from '../units/unit.enums';
 import { OfficerRole } from '../officers/officer.enums';
 import { UUID_RE } from '../units/unit.repository';
 import { EPOCH, Period, resolvePeriod } from '../stats/period';
 import { Figures } from '../stats/stats.service';
-import type { Family } from '../stats/rollup.groups';
+import { G, type Family } from '../stats/rollup.groups';
 import type { RollupRow } from '../stats/stats.repository';
 import type { ReportText } from './report-text.entity';
 import { reportTextKeyId } from './report.repository';
-import { AnnualReport, ReportCell, ReportRow, ReportSection, ReportSectionKey, ReportTable, SaveReportTextInput } from './report.types';
+import { AnnualReport, ReportCell, ReportFigureFormat, ReportParagraph, ReportRow, ReportSection, ReportSectionKey, ReportTable, SaveReportTextInput } from './report.types';
+import { ReportingLevel, type InteractionStats } from '../stats/stats.types';
 
 export const MIN_REPORT_YEAR = 1991;
 export const MAX_REPORT_YEAR = 2100;
@@ -55,6 +56,49 @@ export const OUTCOME_LABELS: Record<ApplicationOutcome, string> = {
 
 /** Interaction kinds that are consultations (咨询处理); the rest are held events or service requests. */
 const CONSULTATION_KINDS = [InteractionKind.MAILBOX, InteractionKind.CONSULTATION, InteractionKind.COMPLAINT, InteractionKind.PORTAL_QA, InteractionKind.HOTLINE];
+/** The unit's own interactive columns (seed 000: 厅长信箱、咨询答疑、监督投诉), counted apart from the portal's Q&A and the hotline. */
+const OWN_CHANNEL_KINDS = [InteractionKind.MAILBOX, InteractionKind.CONSULTATION, InteractionKind.COMPLAINT];
+
+/** The note of a table with rates; the renderers print RATE rows as percentages. */
+const RATE_NOTE = '单位：条；比率为百分比（扣除无效、重复提问后计算）';
+
+interface ConsultationFigures {
+  received: number;
+  replied: number;
+  onTime: number;
+  invalid: number;
+  duplicate: number;
+  open: number;
+  replyRate: number | null;
+  onTimeRate: number | null;
+}
+
+/** Sums of the given kinds; rates over what was replied or is still open (invalid and duplicate ones left out). */
+function consultationFigures(s: InteractionStats, kinds: InteractionKind[]): ConsultationFigures {
+  const ks = s.byKind.filter((k) => kinds.includes(k.kind));
+  const sum = (f: 'received' | 'replied' | 'repliedOnTime' | 'invalid' | 'duplicate' | 'open') => ks.reduce((n, k) => n + k[f], 0);
+  const base = sum('replied') + sum('open');
+  return {
+    received: sum('received'), replied: sum('replied'), onTime: sum('repliedOnTime'), invalid: sum('invalid'), duplicate: sum('duplicate'), open: sum('open'),
+    replyRate: rate(sum('replied'), base), onTimeRate: rate(sum('repliedOnTime'), base),
+  };
+}
+
+const percent = (r: number) => `${(r * 100).toFixed(1)}%`;
+
+/** The seed's own sentences (seed 000, 三、3), from the figures of the year; none for what did not happen. */
+function consultationParagraphs(own: ConsultationFigures, qa: ConsultationFigures): ReportParagraph[] {
+  const text: string[] = [];
+  if (own.received) {
+    const onTime = own.onTimeRate === null ? '' : `，扣除无效提问后，按时回复率${percent(own.onTimeRate)}`;
+    text.push(`通过领导信箱、咨询答疑、监督投诉等互动栏目，共收到公众咨询投诉${own.received}条，在规定时限内处理${own.onTime}条${onTime}。`);
+  }
+  if (qa.received) {
+    const replied = qa.replyRate === null ? '' : `，回复率${percent(qa.replyRate)}`;
+    text.push(`回答政府门户网站“公众问答”网友咨询问题共计${qa.received}条${replied}。`);
+  }
+  return text.length ? [{ heading: '咨询答复', text: text.join('\n') }] : [];
+}
 
 function cell(value: number | null, previous: number | null): ReportCell {
   return { value, previous, change: value === null || previous === null ? null : round(value - previous) };
@@ -70,8 +114,15 @@ function rate(n: number, d: number): number | null {
 
 const ONE_COLUMN = [{ key: 'count', label: '数量' }];
 
+/** How a row's figures are read, from its key: rates are fractions, fees are yuan. */
+function formatOf(key: string): ReportFigureFormat {
+  if (/Rate$/.test(key)) return ReportFigureFormat.RATE;
+  if (key === 'feesCharged') return ReportFigureFormat.AMOUNT;
+  return ReportFigureFormat.COUNT;
+}
+
 function table(key: string, title: string, rows: [string, string, number | null, number | null][], note?: string): ReportTable {
-  return { key, title, note, columns: ONE_COLUMN, rows: rows.map(([k, label, v, p]) => ({ key: k, label, cells: [cell(v, p)] })) };
+  return { key, title, note, columns: ONE_COLUMN, rows: rows.map(([k, label, v, p]) => ({ key: k, label, format: formatOf(k), cells: [cell(v, p)] })) };
 }
 
 /** Rows of a breakdown present in either year, in the order of `order` (then by key). */
@@ -82,7 +133,7 @@ function breakdown<K extends string>(cur: Map<K, number>, prev: Map<K, number>, 
     const ib = order ? order.indexOf(b) : -1;
     return ia !== ib ? (ia < 0 ? 1 : ib < 0 ? -1 : ia - ib) : (cur.get(b) ?? 0) - (cur.get(a) ?? 0) || a.localeCompare(b);
   });
-  return keys.map((k) => ({ key: k, label: label(k), cells: [cell(cur.get(k) ?? 0, prev.get(k) ?? 0)] }));
+  return keys.map((k) => ({ key: k, label: label(k), format: ReportFigureFormat.COUNT, cells: [cell(cur.get(k) ?? 0, prev.get(k) ?? 0)] }));
 }
 
 function checkYear(year: number, field = 'year'): number {
@@ -101,6 +152,29 @@ export async function visibleUnitById(ctx: RequestContext, id: string, field: st
 interface YearFigures {
   own: Record<Family, RollupRow[]>;
   subtree: Record<'centres' | 'interactions' | 'officers', RollupRow[]>;
+}
+
+/**
+ * Whether anything was recorded for the unit in the period: a flow of its own or of its subtree, or
+ * a centre open at its end. A year without any is printed "—", not as zeros with a change beside them.
+ */
+function hasData(y: YearFigures): boolean {
+  const any = (rows: RollupRow[], grp?: number) => rows.some((r) => (grp === undefined || r.grp === grp) && r.c.some((n) => n));
+  return (
+    any(y.own.disclosures) || any(y.own.interactions) || any(y.own.applications) || any(y.subtree.interactions) ||
+    any(y.own.centres, G.CENTRES) || any(y.subtree.centres, G.CENTRES)
+  );
+}
+
+/** Blanks the cells of a year without data (officers are counted now, not by year, and keep theirs). */
+function blankYears(sections: ReportSection[], hasCur: boolean, hasPrev: boolean): void {
+  if (hasCur && hasPrev) return;
+  for (const s of sections) {
+    if (s.key === ReportSectionKey.OFFICERS) continue;
+    for (const t of s.tables) {
+      for (const r of t.rows) r.cells = r.cells.map((c) => cell(hasCur ? c.value : null, hasPrev ? c.previous : null));
+    }
+  }
 }
 
 const OWN_FAMILIES: Family[] = ['disclosures', 'interactions', 'applications', 'centres', 'officers'];
@@ -147,6 +221,8 @@ export const ReportService = {
       ctx.loaders.reports.text.load(reportTextKeyId({ tenantId: unit.tenantId, unitId: unit.id, year })),
     ]);
     const now = ctx.now;
+    const hasCur = hasData(cur);
+    const hasPrev = hasData(prev);
 
     // 一、主动公开
     const d = Figures.disclosures(cur.own.disclosures);
@@ -224,36 +300,38 @@ export const ReportService = {
       ],
     };
 
-    // 三、咨询处理和政民互动
+    // 三、咨询处理和政民互动: the department's own channels apart from the government portal's Q&A
+    // and the hotline, as seed 000 counts them (4,736 by mailbox, consultation and complaint; 59 on the portal).
     const i = Figures.interactions(cur.own.interactions, now);
     const ip = Figures.interactions(prev.own.interactions, now);
-    const consult = (s: typeof i) => {
-      const ks = s.byKind.filter((k) => CONSULTATION_KINDS.includes(k.kind));
-      const sum = (f: 'received' | 'replied' | 'repliedOnTime' | 'invalid' | 'duplicate' | 'open') => ks.reduce((n, k) => n + k[f], 0);
-      const base = sum('replied') + sum('open');
-      return { received: sum('received'), replied: sum('replied'), onTime: sum('repliedOnTime'), invalid: sum('invalid'), duplicate: sum('duplicate'), open: sum('open'), replyRate: rate(sum('replied'), base), onTimeRate: rate(sum('repliedOnTime'), base) };
+    const groupTable = (key: string, title: string, kinds: InteractionKind[], receivedLabel: string) => {
+      const c = consultationFigures(i, kinds);
+      const cp = consultationFigures(ip, kinds);
+      return table(key, title, [
+        ['received', receivedLabel, c.received, cp.received],
+        ['replied', '已答复', c.replied, cp.replied],
+        ['repliedOnTime', '在规定时限内答复', c.onTime, cp.onTime],
+        ['invalid', '无效提问', c.invalid, cp.invalid],
+        ['duplicate', '重复提问', c.duplicate, cp.duplicate],
+        ['open', '尚未答复', c.open, cp.open],
+        ['replyRate', '回复率（扣除无效、重复提问）', c.replyRate, cp.replyRate],
+        ['onTimeRate', '按时回复率（扣除无效、重复提问）', c.onTimeRate, cp.onTimeRate],
+      ], RATE_NOTE);
     };
-    const c = consult(i);
-    const cp = consult(ip);
     const kindMap = (s: typeof i, f: 'received' | 'repliedOnTime') => new Map(s.byKind.filter((k) => CONSULTATION_KINDS.includes(k.kind)).map((k) => [k.kind, k[f]]));
     const kindRows = (f: 'received' | 'repliedOnTime') => breakdown(kindMap(i, f), kindMap(ip, f), (k) => KIND_LABELS[k], CONSULTATION_KINDS);
     const receivedRows = kindRows('received');
     const onTimeRows = new Map(kindRows('repliedOnTime').map((r) => [r.key, r.cells[0]]));
+    const own = consultationFigures(i, OWN_CHANNEL_KINDS);
+    const qa = consultationFigures(i, [InteractionKind.PORTAL_QA]);
     const interaction: ReportSection = {
       key: ReportSectionKey.INTERACTION,
       title: '三、咨询处理和政民互动情况',
-      paragraphs: [],
+      paragraphs: hasCur ? consultationParagraphs(own, qa) : [],
       tables: [
-        table('consultations', '咨询处理', [
-          ['received', '收到咨询、投诉', c.received, cp.received],
-          ['replied', '已答复', c.replied, cp.replied],
-          ['repliedOnTime', '在规定时限内答复', c.onTime, cp.onTime],
-          ['invalid', '无效提问', c.invalid, cp.invalid],
-          ['duplicate', '重复提问', c.duplicate, cp.duplicate],
-          ['open', '尚未答复', c.open, cp.open],
-          ['replyRate', '回复率（扣除无效、重复提问）', c.replyRate, cp.replyRate],
-          ['onTimeRate', '按时回复率（扣除无效、重复提问）', c.onTimeRate, cp.onTimeRate],
-        ], '单位：条；比率为小数（0.98 即 98%）'),
+        groupTable('consultations', '本机关互动栏目（领导信箱、咨询答疑、监督投诉）', OWN_CHANNEL_KINDS, '收到公众咨询投诉'),
+        groupTable('portalQa', '政府门户网站“公众问答”', [InteractionKind.PORTAL_QA], '收到网友咨询问题'),
+        groupTable('hotline', '热线电话', [InteractionKind.HOTLINE], '接听公众咨询'),
         {
           key: 'byKind',
           title: '按渠道',
@@ -278,6 +356,7 @@ export const ReportService = {
     const disputeRow = (key: 'filed' | 'upheld' | 'corrected' | 'other' | 'pending', label: string): ReportRow => ({
       key,
       label,
+      format: ReportFigureFormat.COUNT,
       cells: [cell(s.reconsiderations[key], sp.reconsiderations[key]), cell(s.lawsuits[key], sp.lawsuits[key])],
     });
     const disputes: ReportSection = {
@@ -313,9 +392,7 @@ export const ReportService = {
     const scp = Figures.centres(prev.subtree.centres);
     const si = Figures.interactions(cur.subtree.interactions, now);
     const sip = Figures.interactions(prev.subtree.interactions, now);
-    const atLevel = (x: typeof sc, level: UnitLevel) => x.byLevel.find((l) => l.level === level)?.centres ?? 0;
-    const ofKind = (x: typeof sc, kind: UnitKind) => x.byUnitKind.find((l) => l.unitKind === kind)?.centres ?? 0;
-    const schools = (x: typeof sc) => atLevel(x, UnitLevel.SCHOOL) - ofKind(x, UnitKind.UNIVERSITY) - ofKind(x, UnitKind.AFFILIATED_INSTITUTION);
+    const atLevel = (x: typeof sc, level: ReportingLevel) => x.byReportingLevel.find((l) => l.reportingLevel === level)?.centres ?? 0;
     const centreRows: [string, string, number, number][] = [
       ['own', '本单位服务中心', oc.total, ocp.total],
       ['ownReachable', '其中：网上大厅入口可正常访问', oc.reachable, ocp.reachable],
@@ -323,10 +400,10 @@ export const ReportService = {
     if (unit.level !== UnitLevel.SCHOOL) {
       centreRows.push(
         ['subtree', '本系统服务中心（站、点）总数', sc.total, scp.total],
-        ['city', '市州一级', atLevel(sc, UnitLevel.CITY), atLevel(scp, UnitLevel.CITY)],
-        ['county', '县市区一级', atLevel(sc, UnitLevel.COUNTY), atLevel(scp, UnitLevel.COUNTY)],
-        ['school', '中小学一级', schools(sc), schools(scp)],
-        ['university', '高校一级', ofKind(sc, UnitKind.UNIVERSITY), ofKind(scp, UnitKind.UNIVERSITY)],
+        ['city', '市州一级', atLevel(sc, ReportingLevel.CITY), atLevel(scp, ReportingLevel.CITY)],
+        ['county', '县市区一级', atLevel(sc, ReportingLevel.COUNTY), atLevel(scp, ReportingLevel.COUNTY)],
+        ['school', '中小学一级', atLevel(sc, ReportingLevel.SCHOOL), atLevel(scp, ReportingLevel.SCHOOL)],
+        ['university', '高校一级', atLevel(sc, ReportingLevel.UNIVERSITY), atLevel(scp, ReportingLevel.UNIVERSITY)],
       );
     }
     const centres: ReportSection = {
@@ -367,13 +444,15 @@ export const ReportService = {
       ],
     };
 
+    const sections = [disclosure, applications, interaction, disputes, fees, centres, officers, problems];
+    blankYears(sections, hasCur, hasPrev);
     return {
       unit,
       year,
       period,
       previousPeriod,
       title: `${unit.name}${year}年政府信息公开工作年度报告`,
-      sections: [disclosure, applications, interaction, disputes, fees, centres, officers, problems],
+      sections,
       text: text ?? null,
     };
   },

@@ -19,12 +19,27 @@ registerEnumType(ReportSectionKey, {
   description: 'The sections of the statutory annual report (seed 002 lists nine; the overview and pilot sections are free prose not kept here).',
 });
 
+export enum ReportFigureFormat {
+  COUNT = 'COUNT',
+  RATE = 'RATE',
+  AMOUNT = 'AMOUNT',
+}
+registerEnumType(ReportFigureFormat, {
+  name: 'ReportFigureFormat',
+  description: 'How the figures of a row are read and printed.',
+  valuesConfig: {
+    COUNT: { description: 'A whole number (条, 件, 个, 人, 场).' },
+    RATE: { description: 'A fraction from 0 to 1 (0.98), printed as a percentage with one decimal (98.0%); its change is printed in percentage points.' },
+    AMOUNT: { description: 'An amount of money in yuan.' },
+  },
+});
+
 @ObjectType({ description: 'One figure of the report year, with the previous year beside it.' })
 export class ReportCell {
-  @Field(() => Float, { nullable: true, description: 'This year; null for a rate without a denominator.' })
+  @Field(() => Float, { nullable: true, description: 'This year; null for a rate without a denominator, or when the unit has no data for the year (printed "—").' })
   value!: number | null;
 
-  @Field(() => Float, { nullable: true, description: 'The previous year; null for a rate without a denominator, or a figure of now (not dated).' })
+  @Field(() => Float, { nullable: true, description: 'The previous year; null for a rate without a denominator, a figure of now (not dated), or when the unit has no data for the previous year (printed "—").' })
   previous!: number | null;
 
   @Field(() => Float, { nullable: true, description: 'value − previous; null when either is null.' })
@@ -47,6 +62,9 @@ export class ReportRow {
 
   @Field({ description: 'Chinese label, as in the seed reports.' })
   label!: string;
+
+  @Field(() => ReportFigureFormat, { description: 'How its cells are read and printed: RATE cells are fractions, printed as percentages.' })
+  format!: ReportFigureFormat;
 
   @Field(() => [ReportCell], { description: 'One cell per column of the table.' })
   cells!: ReportCell[];

@@ -13,6 +13,7 @@ import {
   LevelCoverage,
   OfficerStats,
   OutcomeCount,
+  ReportingLevelCoverage,
   RoleCount,
   UnitKindCoverage,
   UnitStats,
@@ -30,7 +31,7 @@ const IDENTITY = Symbol('identity');
 type Identified = { [IDENTITY]?: string };
 
 /** Fields that tell the entries of a breakdown list apart. */
-const ENTRY_KEYS = ['kind', 'level', 'channel', 'categoryCode', 'outcome', 'role'];
+const ENTRY_KEYS = ['kind', 'level', 'reportingLevel', 'unitKind', 'channel', 'categoryCode', 'outcome', 'role'];
 
 export function unitStatsId(s: UnitStats): string {
   return `${s.unit.id}:${s.period.label}:${s.scope}`;
@@ -85,6 +86,6 @@ export const STATS_IDENTITY_RESOLVERS = [
   UnitStatsIdentity,
   ...[
     DisclosureStats, CategoryCount, ChannelCount, InteractionStats, InteractionKindStats, ApplicationStats, OutcomeCount,
-    DisputeStats, DisputeCounts, CentreStats, CentreKindCount, LevelCoverage, UnitKindCoverage, OfficerStats, RoleCount,
+    DisputeStats, DisputeCounts, CentreStats, CentreKindCount, LevelCoverage, ReportingLevelCoverage, UnitKindCoverage, OfficerStats, RoleCount,
   ].map(identityResolver),
 ] as const;

@@ -26,6 +26,9 @@ import {
   LevelCoverage,
   OfficerStats,
   Ranking,
+  ReportingLevel,
+  ReportingLevelCoverage,
+  reportingLevel,
   StatsScope,
   TimeSeries,
   UnitKindCoverage,
@@ -164,6 +167,11 @@ export const Figures = {
     const levels = new Map<string, LevelCoverage>();
     const unitKinds = new Map<string, UnitKindCoverage>();
     const level = (l: string) => levels.get(l) ?? levels.set(l, Object.assign(new LevelCoverage(), { level: l as UnitLevel })).get(l)!;
+    const tiers = new Map<string, ReportingLevelCoverage>();
+    const tier = (l: string, k: string) => {
+      const t = reportingLevel(l, k);
+      return tiers.get(t) ?? tiers.set(t, Object.assign(new ReportingLevelCoverage(), { reportingLevel: t })).get(t)!;
+    };
     const unitKind = (k: string) => unitKinds.get(k) ?? unitKinds.set(k, Object.assign(new UnitKindCoverage(), { unitKind: k as UnitKind })).get(k)!;
     for (const r of rows) {
       if (r.grp === G.CENTRES) {
@@ -174,14 +182,17 @@ export const Figures = {
         kinds.set(kind, (kinds.get(kind) ?? 0) + r.c[0]);
         level(lvl).centres += r.c[0];
         unitKind(uk).centres += r.c[0];
+        tier(lvl, uk).centres += r.c[0];
       } else if (r.grp === G.UNITS_COVERED) {
         const [lvl, uk] = r.dim.split('|');
         level(lvl).unitsCovered += r.c[0];
         unitKind(uk).unitsCovered += r.c[0];
+        tier(lvl, uk).unitsCovered += r.c[0];
       } else if (r.grp === G.UNITS) {
         const [lvl, uk] = r.dim.split('|');
         level(lvl).units += r.c[0];
         unitKind(uk).units += r.c[0];
+        tier(lvl, uk).units += r.c[0];
       }
     }
     s.byKind = [...kinds].filter(([, n]) => n).map(([kind, count]) => ({ kind: kind as CentreKind, count })).sort((a, b) => a.kind.localeCompare(b.kind));
@@ -190,6 +201,8 @@ export const Figures = {
       return c.units > 0 || c.centres > 0;
     };
     s.byLevel = [...levels.values()].filter(present).sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level));
+    const tierOrder = Object.values(ReportingLevel);
+    s.byReportingLevel = [...tiers.values()].filter(present).sort((a, b) => tierOrder.indexOf(a.reportingLevel) - tierOrder.indexOf(b.reportingLevel));
     s.byUnitKind = [...unitKinds.values()].filter(present).sort((a, b) => a.unitKind.localeCompare(b.unitKind));
     return s;
   },

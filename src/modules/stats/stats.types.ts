@@ -232,6 +232,49 @@ export class LevelCoverage {
   coverage: number | null = null;
 }
 
+export enum ReportingLevel {
+  PROVINCE = 'PROVINCE',
+  CITY = 'CITY',
+  COUNTY = 'COUNTY',
+  SCHOOL = 'SCHOOL',
+  UNIVERSITY = 'UNIVERSITY',
+  AFFILIATED_INSTITUTION = 'AFFILIATED_INSTITUTION',
+}
+registerEnumType(ReportingLevel, {
+  name: 'ReportingLevel',
+  description: 'A level as the annual reports count centres (seed 000: 市州一级, 县市区一级, 中小学一级, 高校一级): the unit level, with universities and affiliated institutions apart from the schools.',
+  valuesConfig: {
+    SCHOOL: { description: '中小学一级: units of level SCHOOL but universities and affiliated institutions (kindergartens, vocational and special schools included).' },
+    UNIVERSITY: { description: '高校一级' },
+    AFFILIATED_INSTITUTION: { description: '直属单位' },
+  },
+});
+
+/** The reporting level of a unit of `level` and `kind`. */
+export function reportingLevel(level: string, kind: string): ReportingLevel {
+  if (kind === UnitKind.UNIVERSITY) return ReportingLevel.UNIVERSITY;
+  if (kind === UnitKind.AFFILIATED_INSTITUTION) return ReportingLevel.AFFILIATED_INSTITUTION;
+  return level as ReportingLevel;
+}
+
+@ObjectType({ description: 'Centres and coverage among units of one reporting level (universities apart from schools).' })
+export class ReportingLevelCoverage {
+  @Field(() => ReportingLevel)
+  reportingLevel!: ReportingLevel;
+
+  @Field(() => Int, { description: 'Centres at units of this reporting level.' })
+  centres = 0;
+
+  @Field(() => Int, { description: 'Units of this reporting level (now).' })
+  units = 0;
+
+  @Field(() => Int, { description: 'Units of this reporting level with at least one open centre.' })
+  unitsCovered = 0;
+
+  @Field(() => Float, { nullable: true, description: 'unitsCovered / units; null without units.' })
+  coverage: number | null = null;
+}
+
 @ObjectType({ description: 'Centres and coverage among units of one kind (e.g. universities).' })
 export class UnitKindCoverage {
   @Field(() => UnitKind)
@@ -264,8 +307,11 @@ export class CentreStats {
   @Field(() => [CentreKindCount])
   byKind: CentreKindCount[] = [];
 
-  @Field(() => [LevelCoverage], { description: 'Per unit level, every level present in the subtree.' })
+  @Field(() => [LevelCoverage], { description: 'Per unit level, every level present in the subtree. Universities and affiliated institutions are units of level SCHOOL and are counted there; `byReportingLevel` counts them apart, as the annual reports do.' })
   byLevel: LevelCoverage[] = [];
+
+  @Field(() => [ReportingLevelCoverage], { description: 'Per reporting level (schools, universities and affiliated institutions apart), every one present in the subtree, in the order of the enum.' })
+  byReportingLevel: ReportingLevelCoverage[] = [];
 
   @Field(() => [UnitKindCoverage], { description: 'Per unit kind, every kind present in the subtree.' })
   byUnitKind: UnitKindCoverage[] = [];
