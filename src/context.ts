@@ -131,6 +131,32 @@ export class RequestContext {
     return t.id;
   }
 
+  /**
+   * The tenant a bulk write goes to. A credential (staff token, API key) fixes it: `tenant` may be
+   * omitted, and when given it must be the credential's (TENANT_MISMATCH otherwise).
+   */
+  async writeTenant(code: string | null | undefined, field: string): Promise<{ id: number; code: string }> {
+    const p = this.principal;
+    if (p.kind === 'anonymous') {
+      if (code === undefined || code === null) throw new BadInputError(`Pass \`${field}\` (a six-digit province code).`, field);
+      return { id: await this.requireTenantId(code, field), code };
+    }
+    if (code !== undefined && code !== null && code !== p.unit.tenantCode) {
+      throw new BadInputError(`This credential writes in tenant ${p.unit.tenantCode}, not ${code}; omit \`${field}\` or pass ${p.unit.tenantCode}.`, field, { reason: 'TENANT_MISMATCH' });
+    }
+    return { id: p.unit.tenantId, code: p.unit.tenantCode };
+  }
+
+  /**
+   * Where this request may write, in words that reveal nothing it may not see: "tenant 430000" for
+   * a province-level credential, "your subtree (430100 and below)" for a lower one.
+   */
+  writeArea(): string {
+    const p = this.principal;
+    if (p.kind === 'anonymous') return 'any tenant you may write to';
+    return p.unit.depth === 0 ? `tenant ${p.unit.tenantCode}` : `your subtree (${p.unit.code} and below)`;
+  }
+
   async tenantByCode(code: string): Promise<Tenant | null> {
     return (await this.tenants()).find((t) => t.code === code) ?? null;
   }

@@ -140,10 +140,11 @@ describe('centres: create, read, update, close, delete', () => {
 
     await gqlData(t, `mutation { reportCentreCheck(input: { centreId: "${c.id}", checkedAt: "2024-01-01T00:00:00Z", ok: true, httpStatus: 200 }) { recorded } }`);
     expect(await checkCount(c.id)).toBe(1);
-    expect((await gqlData(t, `mutation { deleteCentre(id: "${c.id}") }`)).deleteCentre).toBe(true);
+    expect((await gqlData(t, `mutation { deleteCentre(id: "${c.id}") }`)).deleteCentre).toBe(c.id);
     expect((await gqlData(t, `{ centre(id: "${c.id}") { id } }`)).centre).toBeNull();
     expect(await checkCount(c.id)).toBe(0); // its history went with it
-    expect((await gqlData(t, `mutation { deleteCentre(id: "${c.id}") }`)).deleteCentre).toBe(false); // a retry is harmless
+    // The delete convention: a retry answers NOT_FOUND (the centre is gone) and changes nothing.
+    expect((await gql(t, `mutation { deleteCentre(id: "${c.id}") }`)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('keeps integrity in the database whoever writes', async () => {
@@ -215,7 +216,7 @@ describe('centre checks: history and latest', () => {
 
 describe('reportCentreChecks: bulk, validated per row', () => {
   const BULK = `mutation($tenant: String!, $checks: [CentreCheckInput!]!) { reportCentreChecks(tenant: $tenant, checks: $checks) {
-    received recorded duplicates latestUpdated errors { index field message } } }`;
+    received recorded duplicates latestUpdated } }`;
   let ids: string[] = [];
   let shanxiCentre: string;
 
@@ -246,9 +247,10 @@ describe('reportCentreChecks: bulk, validated per row', () => {
     expect(rows).toHaveLength(4000);
     const one = rows.map((r) => ({ ...r }));
     one[2345].checkedAt = new Date(Date.now() + 3_600_000).toISOString();
-    const res = (await gqlData(t, BULK, { tenant: '430000', checks: one })).reportCentreChecks;
-    expect(res).toMatchObject({ received: 4000, recorded: 0, duplicates: 0, latestUpdated: 0 });
-    expect(res.errors).toEqual([{ index: 2345, field: 'checkedAt', message: expect.stringMatching(/future/) }]);
+    const res = await gql(t, BULK, { tenant: '430000', checks: one });
+    expect(res.body.data).toBeNull();
+    expect(res.body.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_ROWS', field: 'checks.2345.checkedAt', rowErrorCount: 1 });
+    expect(res.body.errors?.[0].extensions?.rowErrors).toEqual([{ index: 2345, field: 'checkedAt', path: 'checks.2345.checkedAt', message: expect.stringMatching(/future/) }]);
     expect(await checkCount()).toBe(before);
 
     const many = rows.map((r) => ({ ...r }));
@@ -257,15 +259,14 @@ describe('reportCentreChecks: bulk, validated per row', () => {
     many[11] = { ...many[11], centreId: 'not-a-uuid' };
     many[12] = { ...many[12], httpStatus: 700 };
     many[3999] = { ...many[3999], note: 'n'.repeat(501) };
-    const res2 = (await gqlData(t, BULK, { tenant: '430000', checks: many })).reportCentreChecks;
-    expect(res2.errors.map((e: any) => [e.index, e.field])).toEqual([
+    const res2 = (await gql(t, BULK, { tenant: '430000', checks: many })).body.errors![0].extensions!;
+    expect(res2.rowErrors.map((e: any) => [e.index, e.field])).toEqual([
       [3, 'centreId'],
       [10, 'centreId'],
       [11, 'centreId'],
       [12, 'httpStatus'],
       [3999, 'note'],
     ]);
-    expect(res2.recorded).toBe(0);
     expect(await checkCount()).toBe(before);
     for (const id of ids) expect((await sql('select check_checked_at from centre where id = ?', [id]))[0].check_checked_at).toBeNull();
   });
@@ -274,7 +275,7 @@ describe('reportCentreChecks: bulk, validated per row', () => {
     const before = await checkCount();
     const rows = batch();
     const res = (await gqlData(t, BULK, { tenant: '430000', checks: rows })).reportCentreChecks;
-    expect(res).toEqual({ received: 4000, recorded: 4000, duplicates: 0, latestUpdated: 20, errors: [] });
+    expect(res).toEqual({ received: 4000, recorded: 4000, duplicates: 0, latestUpdated: 20 });
     expect(await checkCount()).toBe(before + 4000);
     const latest = await gqlData(t, `{ ${ids.map((id, i) => `c${i}: centre(id: "${id}") { lastCheck { checkedAt ok httpStatus } }`).join(' ')} }`);
     for (const [i] of ids.entries()) {
@@ -282,7 +283,7 @@ describe('reportCentreChecks: bulk, validated per row', () => {
       expect(latest[`c${i}`].lastCheck).toEqual({ checkedAt: newest.checkedAt, ok: newest.ok, httpStatus: newest.httpStatus });
     }
     const again = (await gqlData(t, BULK, { tenant: '430000', checks: rows })).reportCentreChecks;
-    expect(again).toEqual({ received: 4000, recorded: 0, duplicates: 4000, latestUpdated: 0, errors: [] });
+    expect(again).toEqual({ received: 4000, recorded: 0, duplicates: 4000, latestUpdated: 0 });
     expect(await checkCount()).toBe(before + 4000);
 
     // An older batch fills the history without moving any latest back.
@@ -296,7 +297,7 @@ describe('reportCentreChecks: bulk, validated per row', () => {
     expectBadInput(await gql(t, BULK, { tenant: '430000', checks: rows }), 'checks');
     expectBadInput(await gql(t, BULK, { tenant: '999999', checks: rows.slice(0, 1) }), 'tenant');
     const empty = (await gqlData(t, BULK, { tenant: '430000', checks: [] })).reportCentreChecks;
-    expect(empty).toEqual({ received: 0, recorded: 0, duplicates: 0, latestUpdated: 0, errors: [] });
+    expect(empty).toEqual({ received: 0, recorded: 0, duplicates: 0, latestUpdated: 0 });
   });
 });
 

@@ -74,8 +74,8 @@ export class DisclosureApplicationResolver {
   }
 
   @Allow('applications:write')
-  @Mutation(() => Boolean, { description: 'Deletes an application entered by mistake (refused while a dispute refers to it).' })
-  deleteDisclosureApplication(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  @Mutation(() => ID, { description: 'Deletes an application entered by mistake (refused while a dispute refers to it); answers its id. Unknown id: NOT_FOUND.' })
+  deleteDisclosureApplication(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<string> {
     return ApplicationService.delete(ctx, id);
   }
 

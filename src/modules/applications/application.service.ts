@@ -259,7 +259,7 @@ export const ApplicationService = {
   },
 
   /** Deletes an application (e.g. entered by mistake); refused while a dispute refers to it. */
-  async delete(ctx: RequestContext, id: string): Promise<boolean> {
+  async delete(ctx: RequestContext, id: string): Promise<string> {
     const app = await applicationOrFail(ctx, id);
     return ctx.em.transactional(async (em) => {
       const repo = new ApplicationRepository(em as EntityManager, ctx.scope);
@@ -268,7 +268,8 @@ export const ApplicationService = {
       }
       const n = await repo.deleteApplication(app.tenantId, app.id);
       ctx.loaders.applications.byId.clear(app.id);
-      return n > 0;
+      if (n === 0) throw new NotFoundError(`No disclosure application ${id}.`);
+      return app.id;
     });
   },
 

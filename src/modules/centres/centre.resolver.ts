@@ -59,8 +59,8 @@ export class CentreResolver {
   }
 
   @Allow('centres:manage')
-  @Mutation(() => Boolean, { description: 'Deletes a centre entered by mistake, with its check history. false when there was no such centre.' })
-  deleteCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<boolean> {
+  @Mutation(() => ID, { description: 'Deletes a centre entered by mistake, with its check history; answers its id. Unknown id: NOT_FOUND.' })
+  deleteCentre(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<string> {
     return CentreService.delete(ctx, id);
   }
 
@@ -74,11 +74,11 @@ export class CentreResolver {
 
   @Allow('centres:manage')
   @Mutation(() => CentreChecksReport, {
-    description: `Reports up to ${MAX_CHECKS_PER_REPORT} checks of one tenant's centres. Rows are validated one by one; if any is bad, every error is answered by row index and nothing is written. A centre's instant already recorded is not written twice, so a retried batch is harmless.`,
+    description: `Reports up to ${MAX_CHECKS_PER_REPORT} checks of one tenant's centres. The bulk contract: every row is checked first; any bad row fails the whole call (BAD_USER_INPUT, reason INVALID_ROWS, every problem in \`extensions.rowErrors\`) and nothing is written. A centre's instant already recorded is not written twice (\`duplicates\`), so a retried batch is harmless.`,
   })
   reportCentreChecks(
     @Ctx() ctx: RequestContext,
-    @Arg('tenant', { description: 'Province code of the tenant, e.g. "430000".' }) tenant: string,
+    @Arg('tenant', () => String, { nullable: true, description: 'Province code; optional: the credential fixes the tenant (when given it must match).' }) tenant: string | null | undefined,
     @Arg('checks', () => [CentreCheckInput], { validate: false }) checks: CentreCheckInput[],
   ): Promise<CentreChecksReport> {
     return CentreService.reportChecks(ctx, tenant, checks);

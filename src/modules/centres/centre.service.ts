@@ -3,7 +3,7 @@ import { validateSync } from 'class-validator';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
-import { IngestRowError } from '../ingest/ingest.types';
+import { RowErrors } from '../ingest/row-errors';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UUID_RE } from '../units/unit.repository';
 import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
@@ -36,10 +36,12 @@ async function uniqueName<T>(field: string, name: string | undefined, write: () 
 }
 
 /** The first class-validator violation of one row: its property and message. */
-function rowViolation(row: object): { field: string; message: string } | null {
-  const [first] = validateSync(row, { forbidUnknownValues: false, skipMissingProperties: true, stopAtFirstError: true });
-  if (!first) return null;
-  return { field: first.property, message: String(Object.values(first.constraints ?? {})[0] ?? 'invalid value') };
+/** Every class-validator violation of a row, one per field. */
+function rowViolations(row: object): { field: string; message: string }[] {
+  return validateSync(row, { forbidUnknownValues: false, skipMissingProperties: true, stopAtFirstError: true }).map((v) => ({
+    field: v.property,
+    message: String(Object.values(v.constraints ?? {})[0] ?? 'invalid value'),
+  }));
 }
 
 function checkRow(input: CentreCheckInput): CheckRow {
@@ -163,17 +165,18 @@ export const CentreService = {
     return updated;
   },
 
-  /** Deletes a centre (and its check history); false when there was none, so a retry is harmless. */
-  async delete(ctx: RequestContext, id: string): Promise<boolean> {
+  /** Deletes a centre (and its check history); answers its id (the delete convention: unknown id NOT_FOUND). */
+  async delete(ctx: RequestContext, id: string): Promise<string> {
     requireUuid(id, 'id', 'centre id');
     const centre = await ctx.loaders.centres.byId.load(id.toLowerCase());
-    if (!centre) return false;
+    if (!centre) throw new NotFoundError(`No centre with id ${id}.`);
     // Service requests accepted at the centre are counted there: a centre that has any is closed, not deleted.
     const [{ n }] = await ctx.em.execute('select count(*)::int as n from interaction_event where tenant_id = ? and centre_id = ?', [centre.tenantId, centre.id]);
     if (n > 0) throw new BadInputError(`Centre ${centre.id} has ${n} interaction events; close it instead of deleting it.`, 'id');
     const deleted = await ctx.centres.delete(centre.tenantId, centre.id);
     ctx.loaders.centres.byId.clear(centre.id);
-    return deleted;
+    if (!deleted) throw new NotFoundError(`No centre with id ${id}.`);
+    return centre.id;
   },
 
   async reportCheck(ctx: RequestContext, input: CentreCheckInput): Promise<CentreCheckReport> {
@@ -187,39 +190,34 @@ export const CentreService = {
   },
 
   /**
-   * A batch of checks for one tenant, validated row by row. Any bad row: every error is answered by
-   * row index and nothing is written. Otherwise the batch is written in one transaction, with the
-   * centres it names locked against deletion between the check and the write.
+   * A batch of checks, under the bulk contract (docs/integrators.md): every row is checked, any bad
+   * row fails the call with every problem listed and nothing is written. Otherwise the batch is
+   * written in one transaction, with the centres it names locked against deletion between the check
+   * and the write.
    */
-  async reportChecks(ctx: RequestContext, tenant: string, checks: CentreCheckInput[]): Promise<CentreChecksReport> {
-    const t = await ctx.tenantByCode(tenant);
-    if (!t) throw new BadInputError(`No tenant with province code ${tenant}.`, 'tenant');
+  async reportChecks(ctx: RequestContext, tenant: string | null | undefined, checks: CentreCheckInput[]): Promise<CentreChecksReport> {
     if (checks.length > MAX_CHECKS_PER_REPORT) {
       throw new BadInputError(`\`checks\` may hold at most ${MAX_CHECKS_PER_REPORT} rows; split the batch.`, 'checks', { max: MAX_CHECKS_PER_REPORT });
     }
-    const errors: IngestRowError[] = [];
-    const rowError = (index: number, field: string, message: string) => errors.push({ index, field, message });
-    const candidates: number[] = [];
+    const t = await ctx.writeTenant(tenant, 'tenant');
+    const errors = new RowErrors('checks');
     checks.forEach((row, index) => {
-      const violation = rowViolation(row);
-      if (violation) return rowError(index, violation.field, violation.message);
-      if (!UUID_RE.test(row.centreId)) return rowError(index, 'centreId', 'centreId is not a valid centre id');
-      if (inFuture(row.checkedAt)) return rowError(index, 'checkedAt', 'checkedAt must not be in the future');
-      candidates.push(index);
+      for (const v of rowViolations(row)) errors.add(index, v.field, v.message);
+      if (errors.has(index)) return;
+      if (!UUID_RE.test(row.centreId)) errors.add(index, 'centreId', 'centreId is not a valid centre id');
+      if (inFuture(row.checkedAt)) errors.add(index, 'checkedAt', 'checkedAt must not be in the future');
     });
     const rows = checks.map(checkRow);
+    const candidates = rows.map((_, i) => i).filter((i) => !errors.has(i));
     return ctx.em.transactional(async (tx) => {
       const repo = new CentreRepository(tx, ctx.scope);
       const known = await repo.existing(t.id, candidates.map((i) => rows[i].centreId), { lock: true });
       for (const i of candidates) {
-        if (!known.has(rows[i].centreId)) rowError(i, 'centreId', `no centre with id ${checks[i].centreId} in tenant ${tenant}`);
+        if (!known.has(rows[i].centreId)) errors.add(i, 'centreId', `no centre ${checks[i].centreId} in ${ctx.writeArea()}`);
       }
-      if (errors.length) {
-        errors.sort((a, b) => a.index - b.index);
-        return { received: checks.length, recorded: 0, duplicates: 0, latestUpdated: 0, errors };
-      }
+      errors.throwIfAny();
       const result = await repo.recordChecks(t.id, rows);
-      return { received: checks.length, recorded: result.recorded, duplicates: rows.length - result.recorded, latestUpdated: result.latestUpdated, errors };
+      return { received: checks.length, recorded: result.recorded, duplicates: rows.length - result.recorded, latestUpdated: result.latestUpdated };
     });
   },
 };

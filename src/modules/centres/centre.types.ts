@@ -1,6 +1,5 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Connection } from '../../pagination';
-import { IngestRowError } from '../ingest/ingest.types';
 import { Centre } from './centre.entity';
 
 export const CentreConnection = Connection(Centre, 'Centre');
@@ -17,7 +16,7 @@ export class CentreCheckReport {
   becameLatest!: boolean;
 }
 
-@ObjectType({ description: 'What `reportCentreChecks` did. With any error, nothing of the batch was written.' })
+@ObjectType({ description: 'What `reportCentreChecks` did (a batch with a bad row fails as a whole: see the bulk contract).' })
 export class CentreChecksReport {
   @Field(() => Int, { description: 'Rows received.' })
   received!: number;
@@ -30,7 +29,4 @@ export class CentreChecksReport {
 
   @Field(() => Int, { description: 'Centres whose latest check moved forward.' })
   latestUpdated!: number;
-
-  @Field(() => [IngestRowError], { description: 'The invalid rows, by index; empty when the batch was written.' })
-  errors!: IngestRowError[];
 }

@@ -1,20 +1,15 @@
-import type { Scope } from '../../scope';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
 import { idempotent, keyNamespace } from '../ingest/idempotency';
-import { IngestRowError } from '../ingest/ingest.types';
-import { UUID_RE } from '../units/unit.repository';
+import { RowErrors } from '../ingest/row-errors';
+import { resolveUnitRefs } from '../ingest/unit-refs';
 import { DisclosureChannel, DisclosureStatus } from './disclosure.enums';
 import { DisclosureIngestResult, DisclosureIngestRow, MAX_INGEST_ROWS } from './disclosure.inputs';
 import { publishedAtProblem, urlProblem } from './disclosure.service';
 
 const CHANNELS = new Set<string>(Object.values(DisclosureChannel));
-/** Rows per insert statement: the whole batch, so the rollup triggers and their ancestor upserts run once. */
-const INSERT_BATCH = MAX_INGEST_ROWS;
-/** At most this many row errors travel in `extensions.rowErrors` (the count is always exact). */
-const MAX_REPORTED_ERRORS = 100;
 
 interface Prepared {
   id: string;
@@ -34,22 +29,10 @@ interface Prepared {
  * Checks every row (one statement for the units, one for the taxonomy) and answers the rows ready
  * to insert, or every problem found. Runs inside the ingest transaction `tx`.
  */
-async function prepare(tx: EntityManager, scope: Scope, tenantId: number, tenantCode: string, rows: DisclosureIngestRow[]): Promise<{ ok: Prepared[]; errors: IngestRowError[] }> {
-  const errors: IngestRowError[] = [];
-  const err = (index: number, field: string, message: string) => errors.push({ index, field, message });
-
-  const codes = [...new Set(rows.map((r) => r.unitCode).filter((c): c is string => typeof c === 'string' && c.length > 0 && c.length <= 20))];
-  const ids = [...new Set(rows.map((r) => r.unitId).filter((id): id is string => typeof id === 'string' && UUID_RE.test(id)))];
-  // Only the units the request may write to (its scope): others are reported as unknown.
-  const visible = scope.unitsSql('u');
-  const units: { id: string; code: string }[] =
-    codes.length || ids.length
-      ? await tx.execute(`select id, code from org_unit u where tenant_id = ? and (code in (select jsonb_array_elements_text(?::jsonb)) or id in (select jsonb_array_elements_text(?::jsonb)::uuid)) and ${visible.sql}`,
-          [tenantId, JSON.stringify(codes), JSON.stringify(ids), ...visible.bindings],
-        )
-      : [];
-  const unitByCode = new Map(units.map((u) => [u.code, u.id]));
-  const unitById = new Set(units.map((u) => u.id));
+async function prepare(ctx: RequestContext, tx: EntityManager, tenantId: number, tenantCode: string, rows: DisclosureIngestRow[]): Promise<Prepared[]> {
+  const errors = new RowErrors('rows');
+  const err = (index: number, field: string, message: string) => errors.add(index, field, message);
+  const unitIds = await resolveUnitRefs(ctx, tx, tenantId, rows, errors);
   const categories: { code: string; active: boolean }[] = await tx.execute(`select code, active from disclosure_category where tenant_id = ?`, [tenantId]);
   const categoryActive = new Map(categories.map((c) => [c.code, c.active]));
 
@@ -57,18 +40,7 @@ async function prepare(tx: EntityManager, scope: Scope, tenantId: number, tenant
   const seenExternal = new Map<string, number>();
   const ok: Prepared[] = [];
   rows.forEach((r, i) => {
-    const before = errors.length;
-    let unitId: string | undefined;
-    if (r.unitId) {
-      if (!UUID_RE.test(r.unitId) || !unitById.has(r.unitId)) err(i, 'unitId', `unit ${r.unitId} is not a unit of tenant ${tenantCode}`);
-      else unitId = r.unitId;
-      if (r.unitCode && unitId && unitByCode.get(r.unitCode) !== unitId) err(i, 'unitCode', `unitCode ${r.unitCode} does not name unit ${r.unitId}`);
-    } else if (r.unitCode) {
-      unitId = unitByCode.get(r.unitCode);
-      if (!unitId) err(i, 'unitCode', `unit ${r.unitCode} is not a unit of tenant ${tenantCode}`);
-    } else {
-      err(i, 'unitCode', 'give unitCode or unitId');
-    }
+    const unitId = unitIds[i];
     if (r.title.length < 1 || r.title.length > 500) err(i, 'title', 'must be 1 to 500 characters');
     if (r.documentNumber != null && (r.documentNumber.length < 1 || r.documentNumber.length > 100)) err(i, 'documentNumber', 'must be 1 to 100 characters');
     const active = categoryActive.get(r.categoryCode);
@@ -97,7 +69,7 @@ async function prepare(tx: EntityManager, scope: Scope, tenantId: number, tenant
         else seenExternal.set(k, i);
       }
     }
-    if (errors.length === before) {
+    if (!errors.has(i)) {
       ok.push({
         id: randomUUID(),
         unitId: unitId!,
@@ -113,68 +85,58 @@ async function prepare(tx: EntityManager, scope: Scope, tenantId: number, tenant
       });
     }
   });
-  return { ok, errors };
+  errors.throwIfAny();
+  return ok;
 }
 
 /**
- * Bulk ingest of disclosure items for integrators, idempotent under `idempotencyKey`.
+ * Bulk ingest of disclosure items for integrators, idempotent under `idempotencyKey` (the bulk
+ * contract, docs/integrators.md).
  *
  * - Rows arrive PUBLISHED (default; `publishedAt` defaults to now) with an automatic workflow
  *   record (step PUBLISH, reviewer `ingest:<key>`, decision APPROVED): the integrator's own system
  *   did the review. `status: DRAFT` rows enter the review workflow here instead.
- * - All rows are checked before anything is written. If any is bad, the mutation fails with
- *   BAD_USER_INPUT: `extensions.field` is the first bad row's path (`rows.17.publishedAt`),
- *   `extensions.rowErrors` lists the problems ({index, field, message}, at most 100) and
- *   `extensions.rowErrorCount` counts them. The transaction (key record included) rolls back, so
- *   nothing is written and the key stays free for the corrected batch.
+ * - Every row is checked before anything is written; any problem fails the whole call with every
+ *   problem listed (src/modules/ingest/row-errors.ts), and the key stays free for the corrected batch.
  * - A row whose (unit, externalId) already exists is skipped (counted in `duplicates`).
- * - Inserts go in batches of 1000 rows per statement (one jsonb parameter each).
+ * - The rows go in one insert statement (one jsonb parameter), so the rollup triggers and their
+ *   ancestor upserts run once for the batch.
  */
-export async function ingestDisclosures(ctx: RequestContext, tenant: string, idempotencyKey: string, rows: DisclosureIngestRow[]): Promise<DisclosureIngestResult> {
+export async function ingestDisclosures(ctx: RequestContext, tenant: string | null | undefined, idempotencyKey: string, rows: DisclosureIngestRow[]): Promise<DisclosureIngestResult> {
   if (rows.length > MAX_INGEST_ROWS) {
     throw new BadInputError(`\`rows\` may hold at most ${MAX_INGEST_ROWS} rows (got ${rows.length}); split the batch.`, 'rows', { max: MAX_INGEST_ROWS });
   }
-  const tenantId = await ctx.requireTenantId(tenant, 'tenant');
+  const t = await ctx.writeTenant(tenant, 'tenant');
+  const tenantId = t.id;
   const { result, replayed } = await idempotent(
     ctx.em,
     { tenantId, unitId: keyNamespace(ctx.principal), operation: 'ingestDisclosures', key: idempotencyKey, payload: rows },
     async (tx) => {
-      const { ok, errors } = await prepare(tx, ctx.scope, tenantId, tenant, rows);
-      if (errors.length) {
-        const e = errors[0];
-        throw new BadInputError(
-          `Row ${e.index}: \`${e.field}\` ${e.message}. ${errors.length} problem(s) in the batch; nothing was written.`,
-          `rows.${e.index}.${e.field}`,
-          { rowErrors: errors.slice(0, MAX_REPORTED_ERRORS), rowErrorCount: errors.length },
-        );
-      }
+      const ok = await prepare(ctx, tx, tenantId, t.code, rows);
       const now = new Date().toISOString();
-      let accepted = 0;
-      for (let i = 0; i < ok.length; i += INSERT_BATCH) {
-        const batch = ok.slice(i, i + INSERT_BATCH);
-        const inserted: { id: string }[] = await tx.execute(
-          `insert into disclosure_item (tenant_id, id, unit_id, title, document_number, category_code, channels, special_column, url, status, published_at, external_id, created_at, updated_at)
-           select ?, v.id, v."unitId", v.title, v."documentNumber", v."categoryCode", v.channels, v."specialColumn", v.url, v.status, v."publishedAt", v."externalId", ?::timestamptz, ?::timestamptz
-             from jsonb_to_recordset(?::jsonb) as v(id uuid, "unitId" uuid, title text, "documentNumber" text, "categoryCode" text, channels text[],
-                  "specialColumn" text, url text, status text, "publishedAt" timestamptz, "externalId" text)
-           on conflict (tenant_id, unit_id, external_id) do nothing
-           returning id`,
-          [tenantId, now, now, JSON.stringify(batch)],
+      const inserted: { id: string }[] = ok.length
+        ? await tx.execute(
+            `insert into disclosure_item (tenant_id, id, unit_id, title, document_number, category_code, channels, special_column, url, status, published_at, external_id, created_at, updated_at)
+             select ?, v.id, v."unitId", v.title, v."documentNumber", v."categoryCode", v.channels, v."specialColumn", v.url, v.status, v."publishedAt", v."externalId", ?::timestamptz, ?::timestamptz
+               from jsonb_to_recordset(?::jsonb) as v(id uuid, "unitId" uuid, title text, "documentNumber" text, "categoryCode" text, channels text[],
+                    "specialColumn" text, url text, status text, "publishedAt" timestamptz, "externalId" text)
+             on conflict (tenant_id, unit_id, external_id) do nothing
+             returning id`,
+            [tenantId, now, now, JSON.stringify(ok)],
+          )
+        : [];
+      const insertedIds = new Set(inserted.map((r) => r.id));
+      const published = ok.filter((p) => p.status === DisclosureStatus.PUBLISHED && insertedIds.has(p.id)).map((p) => ({ id: randomUUID(), itemId: p.id }));
+      if (published.length) {
+        await tx.execute(
+          `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at)
+           select ?, v.id, v."itemId", 'PUBLISH', ?, 'APPROVED', null, ?::timestamptz
+             from jsonb_to_recordset(?::jsonb) as v(id uuid, "itemId" uuid)`,
+          [tenantId, `ingest:${idempotencyKey}`.slice(0, 100), now, JSON.stringify(published)],
         );
-        accepted += inserted.length;
-        const insertedIds = new Set(inserted.map((r) => r.id));
-        const published = batch.filter((p) => p.status === DisclosureStatus.PUBLISHED && insertedIds.has(p.id)).map((p) => ({ id: randomUUID(), itemId: p.id }));
-        if (published.length) {
-          await tx.execute(
-            `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at)
-             select ?, v.id, v."itemId", 'PUBLISH', ?, 'APPROVED', null, ?::timestamptz
-               from jsonb_to_recordset(?::jsonb) as v(id uuid, "itemId" uuid)`,
-            [tenantId, `ingest:${idempotencyKey}`.slice(0, 100), now, JSON.stringify(published)],
-          );
-        }
       }
-      return { accepted, duplicates: ok.length - accepted, replayed: false, errors: [] } as DisclosureIngestResult;
+      return { accepted: inserted.length, duplicates: rows.length - inserted.length, replayed: false } as DisclosureIngestResult;
     },
   );
-  return { ...result, replayed };
+  return { accepted: result.accepted, duplicates: result.duplicates, replayed };
 }

@@ -2,7 +2,6 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { DisclosureChannel, DisclosureDecision, DisclosureOrder, DisclosureReviewStep, DisclosureStatus } from './disclosure.enums';
-import { IngestRowError } from '../ingest/ingest.types';
 
 export const CATEGORY_CODE_RE = /^[A-Z][A-Z0-9_]{0,39}$/;
 export const MAX_INGEST_ROWS = 5000;
@@ -163,6 +162,11 @@ export class DisclosureItemFilter {
   @IsOptional()
   @Length(1, 100, { message: 'filter.search must be 1 to 100 characters' })
   search?: string;
+
+  @Field({ nullable: true, description: 'The item(s) with this id of the source system (unique per unit; with unitId, at most one).' })
+  @IsOptional()
+  @Length(1, 100, { message: 'filter.externalId must be 1 to 100 characters' })
+  externalId?: string;
 }
 
 @ArgsType()
@@ -184,7 +188,7 @@ export class DisclosureItemsArgs {
   after?: string;
 }
 
-@InputType({ description: 'One item pushed by an integrator. Give unitCode or unitId. Checked in the service, all rows before any write.' })
+@InputType({ description: 'One item pushed by an integrator. Give unitCode (or unitId). Checked in the service, every row before any write.' })
 export class DisclosureIngestRow {
   @Field(() => String, { nullable: true })
   unitCode?: string | null;
@@ -216,7 +220,7 @@ export class DisclosureIngestRow {
   @Field(() => DisclosureStatus, { nullable: true, description: 'PUBLISHED (default) or DRAFT.' })
   status?: DisclosureStatus | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Id in the source system, 1 to 100 characters, unique per unit: a row whose unit already has it is skipped (counted in duplicates).' })
   externalId?: string | null;
 }
 
@@ -228,11 +232,8 @@ export class DisclosureIngestResult {
   @Field(() => Int, { description: 'Rows skipped because their (unit, externalId) already existed (left unchanged).' })
   duplicates!: number;
 
-  @Field()
+  @Field({ description: 'true when this answer is the stored result of an earlier call with the same key and rows.' })
   replayed!: boolean;
-
-  @Field(() => [IngestRowError], { description: 'Always empty in a result: a batch with a bad row fails as a whole (see the error).' })
-  errors!: IngestRowError[];
 }
 
 // Inputs travel inside ArgsTypes so class-validator reports the full path (`input.title`).

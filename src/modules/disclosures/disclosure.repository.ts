@@ -20,6 +20,7 @@ export interface ItemListFilter {
   /** Exclusive upper bound. */
   publishedBefore?: Date;
   search?: string;
+  externalId?: string;
 }
 
 /** Sort key of an item list: the order's timestamp (null for unpublished items) and the id. */
@@ -131,6 +132,7 @@ export class DisclosureRepository {
     if (f.categoryCode) qb.where('i.category_code', f.categoryCode);
     if (f.channel) qb.whereRaw('i.channels @> array[?]::text[]', [f.channel]);
     if (f.specialColumn) qb.where('i.special_column', f.specialColumn);
+    if (f.externalId) qb.where('i.external_id', f.externalId);
     if (f.publishedFrom) qb.where('i.published_at', '>=', f.publishedFrom);
     if (f.publishedBefore) qb.where('i.published_at', '<', f.publishedBefore);
     if (f.search) {

@@ -16,6 +16,7 @@ import {
   UpdateDisclosureItemArgs,
   UpsertDisclosureCategoryArgs,
   UnitDisclosureItemsArgs,
+  MAX_INGEST_ROWS,
 } from './disclosure.inputs';
 import { DisclosureService } from './disclosure.service';
 import { ingestDisclosures } from './disclosure.ingest';
@@ -95,11 +96,11 @@ export class DisclosureResolver {
   @Allow('items:edit')
   @Mutation(() => DisclosureIngestResult, {
     description:
-      'Bulk ingest (≤ 5,000 rows), idempotent under idempotencyKey. A bad row fails the whole batch: BAD_USER_INPUT with field `rows.<i>.<field>` and extensions.rowErrors; nothing is written and the key stays free.',
+      `Bulk ingest of up to ${MAX_INGEST_ROWS} items, idempotent under idempotencyKey. The bulk contract: every row is checked first; any bad row fails the whole call (BAD_USER_INPUT, reason INVALID_ROWS, every problem in \`extensions.rowErrors\`), nothing is written and the key stays free. A row whose unit already has its externalId is skipped (\`duplicates\`).`,
   })
   ingestDisclosures(
     @Ctx() ctx: RequestContext,
-    @Arg('tenant') tenant: string,
+    @Arg('tenant', () => String, { nullable: true, description: 'Province code; optional: the credential fixes the tenant (when given it must match).' }) tenant: string | null | undefined,
     @Arg('idempotencyKey') idempotencyKey: string,
     @Arg('rows', () => [DisclosureIngestRow]) rows: DisclosureIngestRow[],
   ): Promise<DisclosureIngestResult> {

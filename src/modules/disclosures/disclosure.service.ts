@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
-import { BadInputError } from '../../errors';
+import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
 import { UUID_RE } from '../units/unit.repository';
 import type { OrgUnit } from '../units/org-unit.entity';
@@ -150,6 +150,7 @@ export const DisclosureService = {
       channel: filter?.channel,
       specialColumn: filter?.specialColumn,
       search: filter?.search,
+      externalId: filter?.externalId,
     };
     if (filter?.unitId !== undefined && filter.unitId !== null) {
       if (!UUID_RE.test(filter.unitId)) throw new BadInputError('`filter.unitId` is not a unit id.', 'filter.unitId');
@@ -319,7 +320,7 @@ export const DisclosureService = {
     if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
     return ctx.em.transactional(async (tx) => {
       const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
-      if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
+      if (!item) throw new NotFoundError(`No disclosure item ${id}.`);
       if (item.status === DisclosureStatus.PUBLISHED) {
         throw new BadInputError(`Cannot delete disclosure item ${item.id}: it is PUBLISHED; withdraw it first.`, 'id', { status: item.status });
       }

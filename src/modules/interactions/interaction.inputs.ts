@@ -61,7 +61,7 @@ export class CreateInteractionArgs {
 
 @InputType({ description: 'One event of a bulk ingest. May carry its history (repliedAt, reply, status) for back-fills.' })
 export class InteractionIngestRow {
-  @Field({ description: 'Code of the unit (within the tenant of the call).' })
+  @Field({ description: 'Code of the unit, within the caller’s tenant and subtree (see `units(filter: { search })` or `unit(code:)`).' })
   unitCode!: string;
 
   @Field(() => ID, { nullable: true })
@@ -100,7 +100,7 @@ export class InteractionIngestRow {
   @Field({ nullable: true, description: 'Reason of an INVALID row.' })
   statusReason?: string;
 
-  @Field({ nullable: true })
+  @Field({ nullable: true, description: `Id in the source system, 1 to ${MAX_EXTERNAL_ID} characters, unique per unit: a row whose unit already has it is skipped (counted in duplicates).` })
   externalId?: string;
 }
 
@@ -145,6 +145,11 @@ export class InteractionFilter {
   @IsOptional()
   @Length(1, 100, { message: 'filter.search must be 1 to 100 characters' })
   search?: string;
+
+  @Field({ nullable: true, description: 'The event(s) with this id of the source system (unique per unit; with unitId, at most one).' })
+  @IsOptional()
+  @Length(1, MAX_EXTERNAL_ID, { message: `filter.externalId must be 1 to ${MAX_EXTERNAL_ID} characters` })
+  externalId?: string;
 }
 
 @ArgsType()

@@ -20,6 +20,7 @@ export interface InteractionListFilter {
   receivedBefore?: Date;
   overdue?: boolean;
   search?: string;
+  externalId?: string;
   /** The instant "now" for the overdue rule (the app's clock, so fields and filters agree). */
   now: Date;
 }
@@ -80,6 +81,7 @@ export class InteractionRepository {
     if (f.receivedBefore) qb.where('e.received_at', '<', f.receivedBefore);
     if (f.overdue !== undefined) qb.whereRaw(`${f.overdue ? '' : 'not '}${overdueSql('e')}`, [f.now]);
     if (f.search) qb.whereILike('e.subject', `%${escapeLike(f.search)}%`);
+    if (f.externalId) qb.where('e.external_id', f.externalId);
     return qb;
   }
 
@@ -147,6 +149,50 @@ export class InteractionRepository {
       [set.status, set.repliedAt, set.reply, set.statusReason, set.duplicateOfId, tenantId, id, ...from],
     );
     return rows.length ? this.map(rows)[0] : null;
+  }
+
+  /**
+   * The events already stored under these (unit, externalId) pairs, in one statement: each pair's
+   * `index` (its row in a bulk call) with the stored event's id.
+   */
+  async idsByExternalId(tenantId: number, pairs: readonly { index: number; unitId: string; externalId: string }[]): Promise<{ index: number; id: string }[]> {
+    if (pairs.length === 0) return [];
+    return this.em.execute(
+      `select v.index, e.id from jsonb_to_recordset(?::jsonb) as v(index int, "unitId" uuid, "externalId" text)
+         join interaction_event e on e.tenant_id = ? and e.unit_id = v."unitId" and e.external_id = v."externalId"`,
+      [JSON.stringify(pairs), tenantId],
+    );
+  }
+
+  /** Of these (row index, unit, centre) triples, the rows whose centre is not a centre of their unit; one statement. */
+  async centresNotOfUnit(tenantId: number, triples: readonly { index: number; unitId: string; centreId: string }[]): Promise<number[]> {
+    if (triples.length === 0) return [];
+    const rows: { index: number }[] = await this.em.execute(
+      `select v.index from jsonb_to_recordset(?::jsonb) as v(index int, "unitId" uuid, "centreId" uuid)
+         left join centre c on c.tenant_id = ? and c.id = v."centreId" and c.unit_id = v."unitId"
+        where c.id is null`,
+      [JSON.stringify(triples), tenantId],
+    );
+    return rows.map((r) => r.index);
+  }
+
+  /**
+   * Inserts a bulk batch in ONE statement (one jsonb parameter): the rollup triggers and their
+   * ancestor upserts then run once for the whole batch. A (unit, externalId) stored meanwhile by a
+   * concurrent call raises the unique violation, which refuses the whole batch.
+   */
+  async insertBatch(tenantId: number, records: readonly Record<string, unknown>[]): Promise<void> {
+    if (records.length === 0) return;
+    await this.em.execute(
+      `insert into interaction_event (tenant_id, id, unit_id, centre_id, kind, channel, subject, requester_name, requester_contact,
+         received_at, due_at, replied_at, reply, status, status_reason, external_id)
+       select ?, v.id, v."unitId", v."centreId", v.kind, v.channel, v.subject, v."requesterName", v."requesterContact",
+              v."receivedAt", v."dueAt", v."repliedAt", v.reply, v.status, v."statusReason", v."externalId"
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, "unitId" uuid, "centreId" uuid, kind text, channel text, subject text,
+              "requesterName" text, "requesterContact" text, "receivedAt" timestamptz, "dueAt" timestamptz, "repliedAt" timestamptz,
+              reply text, status text, "statusReason" text, "externalId" text)`,
+      [tenantId, JSON.stringify(records)],
+    );
   }
 
   /** Deletes an event unless another event is marked as its duplicate; answers what happened. */

@@ -6,7 +6,8 @@ import { Connection, ConnectionResult } from '../../pagination';
 import { OrgUnit } from '../units/org-unit.entity';
 import { InteractionEvent } from './interaction-event.entity';
 import { InteractionKind, InteractionStatus } from './interaction.enums';
-import { CreateInteractionArgs, InteractionIngestRow, InteractionsArgs } from './interaction.inputs';
+import { CreateInteractionArgs, InteractionIngestRow, InteractionsArgs, MAX_INGEST_ROWS } from './interaction.inputs';
+import { ingestInteractions } from './interaction.ingest';
 import { InteractionService } from './interaction.service';
 import { IngestInteractionsResult } from './interaction.types';
 import { ReplyRuleView } from './reply-rule.entity';
@@ -120,15 +121,15 @@ export class InteractionResolver {
   @Allow('interactions:write')
   @Mutation(() => IngestInteractionsResult, {
     description:
-      'Bulk, idempotent ingest of up to 5,000 events of one tenant. All rows are checked first; any bad row fails the whole call (BAD_USER_INPUT, field `rows.<index>.<field>`, every bad row in `extensions.rowErrors`) and nothing is written.',
+      `Bulk, idempotent ingest of up to ${MAX_INGEST_ROWS} events. The bulk contract: every row is checked first; any bad row fails the whole call (BAD_USER_INPUT, reason INVALID_ROWS, every problem in \`extensions.rowErrors\`) and nothing is written. A row whose unit already has its externalId is skipped (\`duplicates\`).`,
   })
   ingestInteractions(
     @Ctx() ctx: RequestContext,
-    @Arg('tenant') tenant: string,
+    @Arg('tenant', () => String, { nullable: true, description: 'Province code; optional: the credential fixes the tenant (when given it must match).' }) tenant: string | null | undefined,
     @Arg('idempotencyKey') idempotencyKey: string,
     @Arg('rows', () => [InteractionIngestRow], { validate: false }) rows: InteractionIngestRow[],
   ): Promise<IngestInteractionsResult> {
-    return InteractionService.ingest(ctx, tenant, idempotencyKey, rows);
+    return ingestInteractions(ctx, tenant, idempotencyKey, rows);
   }
 }
 

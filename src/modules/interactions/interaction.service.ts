@@ -1,39 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, decodeCursor, encodeCursor, toConnection } from '../../pagination';
 import { addDays, startOfShanghaiDay, WorkingCalendar } from '../calendar/working-calendar';
-import { idempotent, keyNamespace } from '../ingest/idempotency';
 import { UUID_RE } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { DEFAULT_REPLY_DAYS, expectsReply, InteractionKind, InteractionStatus } from './interaction.enums';
 import {
-  CreateInteractionInput, InteractionFilter, InteractionIngestRow, MAX_EXTERNAL_ID, MAX_INGEST_ROWS, MAX_REASON, MAX_REPLY,
+  CreateInteractionInput, InteractionFilter, MAX_EXTERNAL_ID, MAX_REASON, MAX_REPLY,
   MAX_REQUESTER_CONTACT, MAX_REQUESTER_NAME, MAX_SUBJECT,
 } from './interaction.inputs';
 import { InteractionKey, InteractionListFilter } from './interaction.repository';
 import { ReplyRuleView } from './reply-rule.entity';
-import { IngestInteractionsResult } from './interaction.types';
 
 const CURSOR_TAG = 'ie';
 const EARLIEST = Date.parse('2000-01-01T00:00:00+08:00');
 const DAY_MS = 86_400_000;
 /** Tolerated clock skew of a client for "not in the future" (replies). */
-const SKEW_MS = 60_000;
-/**
- * Rows per insert statement: the whole batch. The rollup triggers run once per statement, and the
- * ancestors' rows (county, city, province) are upserted once per statement, so one statement of
- * 5,000 rows costs less than two of 2,500.
- */
-const INGEST_CHUNK = MAX_INGEST_ROWS;
-
-export interface RowError {
-  index: number;
-  field: string;
-  message: string;
-}
-
+export const SKEW_MS = 60_000;
 type Rules = Map<InteractionKind, number | null>;
 
 /** The working days that apply to a kind: the tenant's row, else the default; null = no deadline. */
@@ -42,17 +26,17 @@ export function replyDays(rules: Rules, kind: InteractionKind): number | null {
   return rules.has(kind) ? rules.get(kind)! : DEFAULT_REPLY_DAYS[kind];
 }
 
-function dueAt(calendar: WorkingCalendar, rules: Rules, kind: InteractionKind, receivedAt: Date): Date | null {
+export function dueAt(calendar: WorkingCalendar, rules: Rules, kind: InteractionKind, receivedAt: Date): Date | null {
   const n = replyDays(rules, kind);
   return n === null ? null : calendar.deadline(receivedAt, n);
 }
 
-function isDate(d: unknown): d is Date {
+export function isDate(d: unknown): d is Date {
   return d instanceof Date && !Number.isNaN(d.getTime());
 }
 
 /** Field checks shared by createInteraction and each ingest row (no database). */
-function checkEventFields(
+export function checkEventFields(
   row: {
     centreId?: string | null; subject: string; requesterName?: string | null; requesterContact?: string | null; receivedAt: Date;
     externalId?: string | null;
@@ -74,26 +58,6 @@ function checkEventFields(
   if (row.externalId != null && (row.externalId.length < 1 || row.externalId.length > MAX_EXTERNAL_ID)) {
     add('externalId', `externalId must be 1 to ${MAX_EXTERNAL_ID} characters`);
   }
-}
-
-/** The status a row ends up with, and the checks of its history fields. */
-function checkRowHistory(row: InteractionIngestRow, now: number, add: (field: string, message: string) => void): InteractionStatus {
-  const replies = expectsReply(row.kind);
-  const status = row.status ?? (!replies ? InteractionStatus.HELD : row.repliedAt ? InteractionStatus.REPLIED : InteractionStatus.OPEN);
-  if (row.repliedAt != null) {
-    if (!replies) add('repliedAt', `${row.kind} events are held, not replied to: no repliedAt`);
-    else if (!isDate(row.repliedAt)) add('repliedAt', 'repliedAt is not a date-time');
-    else if (isDate(row.receivedAt) && row.repliedAt.getTime() < row.receivedAt.getTime()) add('repliedAt', 'repliedAt is before receivedAt');
-    else if (row.repliedAt.getTime() > now + SKEW_MS) add('repliedAt', 'repliedAt is in the future');
-  }
-  if (row.reply != null && row.reply.length > MAX_REPLY) add('reply', `reply may be at most ${MAX_REPLY} characters`);
-  if (row.reply != null && row.repliedAt == null) add('reply', 'a reply needs repliedAt');
-  if (row.statusReason != null && row.statusReason.length > MAX_REASON) add('statusReason', `statusReason may be at most ${MAX_REASON} characters`);
-  if (status === InteractionStatus.HELD && replies) add('status', `only interviews, surveys and solicitations are HELD, not ${row.kind}`);
-  if (!replies && (status === InteractionStatus.OPEN || status === InteractionStatus.REPLIED)) add('status', `${row.kind} events are HELD, INVALID or DUPLICATE`);
-  if (status === InteractionStatus.REPLIED && row.repliedAt == null) add('repliedAt', 'a REPLIED row needs repliedAt');
-  if (status === InteractionStatus.OPEN && row.repliedAt != null) add('status', 'an OPEN row cannot carry repliedAt');
-  return status;
 }
 
 function parseAfter(after: string | undefined | null): InteractionKey | null {
@@ -174,6 +138,7 @@ export const InteractionService = {
     }
     if (filter?.overdue !== undefined && filter?.overdue !== null) f.overdue = filter.overdue;
     f.search = filter?.search;
+    f.externalId = filter?.externalId;
     const rows = f.kinds?.length === 0 ? [] : await ctx.interactions.list(f, first, key);
     for (const row of rows) ctx.loaders.interactions.byId.prime(row.id, row);
     return toConnection(
@@ -270,124 +235,7 @@ export const InteractionService = {
     ctx.loaders.interactions.byId.clear(id);
     return id;
   },
-
-  async ingest(ctx: RequestContext, tenant: string, idempotencyKey: string, rows: InteractionIngestRow[]): Promise<IngestInteractionsResult> {
-    if (rows.length > MAX_INGEST_ROWS) {
-      throw new BadInputError(`At most ${MAX_INGEST_ROWS} rows per call; got ${rows.length}. Split the batch.`, 'rows', { max: MAX_INGEST_ROWS });
-    }
-    const tenantId = await ctx.requireTenantId(tenant, 'tenant');
-    const now = Date.now();
-
-    // 1. Every row on its own, without the database.
-    const errors: RowError[] = [];
-    const statuses: InteractionStatus[] = [];
-    const seenExternal = new Set<string>();
-    rows.forEach((row, index) => {
-      const add = (field: string, message: string) => errors.push({ index, field, message });
-      if (typeof row.unitCode !== 'string' || row.unitCode.length < 1 || row.unitCode.length > 20) add('unitCode', 'unitCode must be 1 to 20 characters');
-      checkEventFields(row, now, add);
-      statuses.push(checkRowHistory(row, now, add));
-      if (row.externalId != null) {
-        const k = JSON.stringify([row.unitCode, row.externalId]);
-        if (seenExternal.has(k)) add('externalId', `externalId ${row.externalId} appears twice for unit ${row.unitCode} in this batch`);
-        seenExternal.add(k);
-      }
-    });
-    if (errors.length) throw rowsError(errors);
-
-    // Rules and calendar are loaded once for the batch, before the transaction takes the connection.
-    const [rules, calendar] = await Promise.all([ctx.interactions.replyRules(tenantId), ctx.loaders.calendar.load(tenantId)]);
-
-    const { result, replayed } = await idempotent(ctx.em, { tenantId, unitId: keyNamespace(ctx.principal), operation: 'ingestInteractions', key: idempotencyKey, payload: rows }, async (tx) => {
-      // 2. Unit codes, in one statement; external ids already stored, in one statement.
-      const codes = [...new Set(rows.map((r) => r.unitCode))];
-      // Only the units the request may write to (its scope): others are reported as unknown.
-      const visible = ctx.scope.unitsSql('u');
-      const units: { code: string; id: string }[] = await tx.execute(`select code, id from org_unit u where tenant_id = ? and code in (select jsonb_array_elements_text(?::jsonb)) and ${visible.sql}`,
-        [tenantId, JSON.stringify(codes), ...visible.bindings],);
-      const unitByCode = new Map(units.map((u) => [u.code, u.id]));
-      rows.forEach((row, index) => {
-        if (!unitByCode.has(row.unitCode)) errors.push({ index, field: 'unitCode', message: `no unit with code ${row.unitCode} in tenant ${tenant}` });
-      });
-      const withExternal = rows.map((r, index) => ({ index, unitId: unitByCode.get(r.unitCode), externalId: r.externalId })).filter((r) => r.unitId && r.externalId != null);
-      if (withExternal.length) {
-        const taken: { index: number }[] = await tx.execute(
-          `select v.index from jsonb_to_recordset(?::jsonb) as v(index int, "unitId" uuid, "externalId" text)
-             join interaction_event e on e.tenant_id = ? and e.unit_id = v."unitId" and e.external_id = v."externalId"`,
-          [JSON.stringify(withExternal), tenantId],
-        );
-        for (const t of taken) errors.push({ index: t.index, field: 'externalId', message: `externalId ${rows[t.index].externalId} is already stored for this unit` });
-      }
-      // Centres, in one statement: each must be a centre of the row's unit.
-      const withCentre = rows.map((r, index) => ({ index, unitId: unitByCode.get(r.unitCode), centreId: r.centreId?.toLowerCase() })).filter((r) => r.unitId && r.centreId);
-      if (withCentre.length) {
-        const missing: { index: number }[] = await tx.execute(
-          `select v.index from jsonb_to_recordset(?::jsonb) as v(index int, "unitId" uuid, "centreId" uuid)
-             left join centre c on c.tenant_id = ? and c.id = v."centreId" and c.unit_id = v."unitId"
-            where c.id is null`,
-          [JSON.stringify(withCentre), tenantId],
-        );
-        for (const m of missing) errors.push({ index: m.index, field: 'centreId', message: `no centre ${rows[m.index].centreId} of unit ${rows[m.index].unitCode}` });
-      }
-      if (errors.length) throw rowsError(errors.sort((a, b) => a.index - b.index));
-
-      // 3. Insert, a few large statements; due_at computed here from the calendar loaded once.
-      const ids = rows.map(() => randomUUID());
-      const records = rows.map((row, i) => ({
-        id: ids[i],
-        unitId: unitByCode.get(row.unitCode),
-        centreId: row.centreId ?? null,
-        kind: row.kind,
-        channel: row.channel,
-        subject: row.subject,
-        requesterName: row.requesterName ?? null,
-        requesterContact: row.requesterContact ?? null,
-        receivedAt: row.receivedAt.toISOString(),
-        dueAt: dueAt(calendar, rules, row.kind, row.receivedAt)?.toISOString() ?? null,
-        repliedAt: row.repliedAt ? row.repliedAt.toISOString() : null,
-        reply: row.reply ?? null,
-        status: statuses[i],
-        statusReason: row.statusReason ?? null,
-        externalId: row.externalId ?? null,
-      }));
-      try {
-        for (let i = 0; i < records.length; i += INGEST_CHUNK) {
-          await insertChunk(tx, tenantId, records.slice(i, i + INGEST_CHUNK));
-        }
-      } catch (err) {
-        // A concurrent call stored one of these external ids after our check: refuse the whole batch.
-        if (err instanceof UniqueConstraintViolationException) {
-          throw new BadInputError('An external id of this batch was stored meanwhile by another call; nothing was written.', 'rows', { reason: 'EXTERNAL_ID_TAKEN' });
-        }
-        throw err;
-      }
-      return { accepted: rows.length, ids };
-    });
-    return { accepted: result.accepted, ids: result.ids, replayed };
-  },
 };
-
-function rowsError(errors: RowError[]): BadInputError {
-  const first = errors[0];
-  return new BadInputError(
-    `Row ${first.index}: ${first.message}${errors.length > 1 ? ` (and ${errors.length - 1} more bad rows)` : ''}. Nothing was written.`,
-    `rows.${first.index}.${first.field}`,
-    { rowErrors: errors.slice(0, 100).map((e) => ({ ...e, field: `rows.${e.index}.${e.field}` })), rowErrorCount: errors.length },
-  );
-}
-
-async function insertChunk(tx: EntityManager, tenantId: number, records: Record<string, unknown>[]): Promise<void> {
-  await tx.execute(
-    `insert into interaction_event (tenant_id, id, unit_id, centre_id, kind, channel, subject, requester_name, requester_contact,
-       received_at, due_at, replied_at, reply, status, status_reason, external_id)
-     select ?, v.id, v."unitId", v."centreId", v.kind, v.channel, v.subject, v."requesterName", v."requesterContact",
-            v."receivedAt", v."dueAt", v."repliedAt", v.reply, v.status, v."statusReason", v."externalId"
-       from jsonb_to_recordset(?::jsonb) as v(id uuid, "unitId" uuid, "centreId" uuid, kind text, channel text, subject text,
-            "requesterName" text, "requesterContact" text, "receivedAt" timestamptz, "dueAt" timestamptz, "repliedAt" timestamptz,
-            reply text, status text, "statusReason" text, "externalId" text)`,
-    [tenantId, JSON.stringify(records)],
-  );
-}
 
 async function step(
   ctx: RequestContext,

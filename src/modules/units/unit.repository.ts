@@ -77,6 +77,25 @@ export class UnitRepository {
     return this.run(this.scope.restrictUnits(qb, 'u'));
   }
 
+  /**
+   * The units of a tenant named by any of these codes or ids, in one statement, as far as the scope
+   * lets the request see them (a mutation's scope: its write subtree). Bulk writes resolve their rows'
+   * units here.
+   */
+  async findByCodesOrIds(tenantId: number, codes: readonly string[], ids: readonly string[]): Promise<{ id: string; code: string }[]> {
+    if (codes.length === 0 && ids.length === 0) return [];
+    const qb = this.knex()
+      .select('u.id', 'u.code')
+      .from({ u: 'org_unit' })
+      .where('u.tenant_id', tenantId)
+      .where((w) =>
+        w
+          .whereRaw('u.code in (select jsonb_array_elements_text(?::jsonb))', [JSON.stringify(codes)])
+          .orWhereRaw('u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [JSON.stringify(ids.filter((id) => UUID_RE.test(id)))]),
+      );
+    return this.em.execute(this.scope.restrictUnits(qb, 'u'));
+  }
+
   async findByCode(code: string, tenantId?: number): Promise<OrgUnit[]> {
     const qb = this.knex().select(this.cols('u')).from({ u: 'org_unit' }).where('u.code', code).limit(2);
     if (tenantId !== undefined) qb.where('u.tenant_id', tenantId);
