@@ -3,6 +3,7 @@ import type http from 'node:http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
+import type { EmbeddedDatabase } from './db/embedded';
 import { startServer, RunningServer } from './server';
 import { seedReference } from './seed';
 import { demoSpreadPending, seedDemoActivity, seedDemoCore, seedDemoSpread } from './demo/demo-activity';
@@ -36,7 +37,7 @@ async function isEmpty(db: Database): Promise<boolean> {
 export async function startApp(
   config: AppConfig,
   logger: Logger,
-  opts: { waitForBackground?: boolean; early?: { server: http.Server; readiness: Readiness } } = {},
+  opts: { waitForBackground?: boolean; early?: { server: http.Server; readiness: Readiness; embedded?: Promise<EmbeddedDatabase> } } = {},
 ): Promise<App> {
   const readiness = opts.early?.readiness ?? new Readiness(logger);
   const early: http.Server = opts.early?.server ?? (await listenEarly(config, readiness));
@@ -51,6 +52,7 @@ export async function startApp(
         logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
         statementTimeoutMs: config.limits.statementTimeoutMs,
         gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller },
+        embedded: opts.early?.embedded,
       }),
       (d) => ({ store: d.kind }),
     );

@@ -18,13 +18,18 @@ async function main(): Promise<void> {
     const server = await listenEarly(config, readiness);
     const address = server.address();
     logger.info({ port: typeof address === 'object' && address ? address.port : config.port }, 'listening; starting up');
+    // The embedded store opens in its worker thread (on the other core) while this thread loads
+    // the application's modules and builds the schema.
+    const embedded = config.databaseUrl ? undefined : (require('./db/embedded') as typeof import('./db/embedded')).startEmbedded(config.dataDir);
+    embedded?.catch(() => undefined); // awaited (and reported) by the opening step
     // Load the heavy modules one by one, answering the port between them.
     for (const m of ['graphql', 'express', '@apollo/server', '@mikro-orm/core', '@mikro-orm/postgresql', 'type-graphql', './schema']) {
       require(m);
       await new Promise((resolve) => setImmediate(resolve));
     }
+    await (require('./schema') as typeof import('./schema')).getSchema();
     const { startApp } = require('./app') as typeof import('./app');
-    app = await startApp(config, logger, { early: { server, readiness } });
+    app = await startApp(config, logger, { early: { server, readiness, embedded } });
   } catch (err) {
     logger.fatal({ err }, 'start-up failed');
     await flushTracing();

@@ -28,6 +28,11 @@ export interface DatabaseOptions {
   gate?: Omit<GateOptions, 'perCaller'> & { perCaller: number };
   /** Connect lazily, on the first statement (a read replica may be away when the API starts). */
   lazy?: boolean;
+  /**
+   * The embedded store, already being opened (src/main.ts starts its worker first, so PGlite opens
+   * while the main thread loads the application's modules).
+   */
+  embedded?: Promise<EmbeddedDatabase>;
 }
 
 export interface Database {
@@ -103,7 +108,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   let url = opts.url;
   let poolSize = opts.poolSize ?? 10;
   if (!url) {
-    embedded = await startEmbedded(opts.dataDir === undefined ? './data' : opts.dataDir);
+    embedded = await (opts.embedded ?? startEmbedded(opts.dataDir === undefined ? './data' : opts.dataDir));
     url = embedded.url;
     poolSize = 1;
   }
