@@ -38,7 +38,7 @@ const GRADE_LABELS: Record<InspectionGrade, string> = { EXCELLENT: '优秀', PAS
 const UNIT_CODE = /^[0-9A-Za-z]{1,20}$/;
 const TENANT_CODE = /^\d{6}$/;
 
-type Handler = (ctx: RequestContext, req: express.Request, res: express.Response) => Promise<void>;
+export type Handler = (ctx: RequestContext, req: express.Request, res: express.Response) => Promise<void>;
 
 function query(req: express.Request, name: string): string | undefined {
   const v = req.query[name];
@@ -86,11 +86,15 @@ function csv(res: express.Response, filename: string, rows: (string | number | n
   res.send(stringify(rows, { bom: true }));
 }
 
-export function restRoutes(contextOf: ContextFactory, logger: Logger, development: boolean): express.Router {
-  const router = express.Router();
+/** Extensions of a bad-input error that a REST answer carries besides code and message. */
+const PASSED_EXTENSIONS = ['field', 'reason', 'max', 'rowErrors', 'rowErrorCount'] as const;
 
-  const route =
-    (handler: Handler): express.RequestHandler =>
+/**
+ * Wraps a REST handler: its RequestContext from the shared factory, and its errors answered as
+ * JSON with the status of their code (never a stack trace).
+ */
+export function restRoute(contextOf: ContextFactory, logger: Logger, development: boolean) {
+  return (handler: Handler): express.RequestHandler =>
     async (req, res) => {
       try {
         const ctx = await contextOf(req, res);
@@ -99,8 +103,9 @@ export function restRoutes(contextOf: ContextFactory, logger: Logger, developmen
         const tally = res.locals.sqlTally as { statements: number } | undefined;
         if (tally && !res.headersSent) res.setHeader('x-sql-statements', String(tally.statements));
         if (err instanceof GraphQLError && typeof err.extensions?.code === 'string' && STATUS[err.extensions.code]) {
-          const { code, field, reason } = err.extensions as { code: string; field?: string; reason?: string };
-          res.status(STATUS[code]).json({ error: { code, message: err.message, ...(field ? { field } : {}), ...(reason ? { reason } : {}) } });
+          const extensions = err.extensions as Record<string, unknown>;
+          const passed = Object.fromEntries(PASSED_EXTENSIONS.filter((k) => extensions[k] !== undefined).map((k) => [k, extensions[k]]));
+          res.status(STATUS[err.extensions.code]).json({ error: { code: err.extensions.code, message: err.message, ...passed } });
           return;
         }
         if (isDatabaseUnavailable(err)) {
@@ -112,6 +117,11 @@ export function restRoutes(contextOf: ContextFactory, logger: Logger, developmen
         res.status(500).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: development && err instanceof Error ? err.message : 'Internal server error' } });
       }
     };
+}
+
+export function restRoutes(contextOf: ContextFactory, logger: Logger, development: boolean): express.Router {
+  const router = express.Router();
+  const route = restRoute(contextOf, logger, development);
 
   /** Sets the statement count just before the body goes out. */
   const send = (res: express.Response, body: string) => {

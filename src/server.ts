@@ -20,6 +20,7 @@ import { authenticatedPrincipal, authenticateFirst, bodyByCaller, bodyErrors, ca
 import { getSchema } from './schema';
 import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
 import { restRoutes } from './rest';
+import { importRoutes } from './modules/imports/import.routes';
 import { metricsPlugin, metricsRoute } from './http/metrics';
 import { DataVersions } from './cache/versions';
 import { ResponseCache } from './cache/response-cache';
@@ -222,6 +223,11 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   );
 
   app.use(rateLimits.ipMiddleware(), sqlTally, restRoutes(contextOf, logger, development));
+  app.use(
+    rateLimits.ipMiddleware(),
+    sqlTally,
+    importRoutes(contextOf, { logger, development, bodyLimit: config.limits.bodyLimitWriter, afterWrite: (p) => routing.noteWrite(p) }),
+  );
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });

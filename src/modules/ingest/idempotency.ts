@@ -10,7 +10,8 @@ export const MAX_IDEMPOTENCY_KEY = 200;
 export function payloadHash(payload: unknown): string {
   const canonical = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(canonical);
-    if (v instanceof Date) return v.toISOString();
+    // An invalid date (a bad cell of an imported file) hashes as such; the row check refuses it.
+    if (v instanceof Date) return Number.isNaN(v.getTime()) ? 'Invalid Date' : v.toISOString();
     if (v && typeof v === 'object') {
       return Object.fromEntries(
         Object.keys(v as object)

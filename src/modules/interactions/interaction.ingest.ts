@@ -58,8 +58,8 @@ export async function ingestInteractions(ctx: RequestContext, tenant: string | n
     const statuses = rows.map((row, index) => {
       const add = (field: string, message: string) => errors.add(index, field, message);
       // Enum values are typed in GraphQL; rows read from a CSV file arrive as text.
-      if (!KINDS.has(row.kind)) add('kind', `unknown kind ${String(row.kind).slice(0, 40)}; use ${[...KINDS].join(', ')}`);
-      if (!CHANNELS.has(row.channel)) add('channel', `unknown channel ${String(row.channel).slice(0, 40)}; use ${[...CHANNELS].join(', ')}`);
+      if (!KINDS.has(row.kind)) add('kind', row.kind == null ? 'kind is required' : `unknown kind ${String(row.kind).slice(0, 40)}; use ${[...KINDS].join(', ')}`);
+      if (!CHANNELS.has(row.channel)) add('channel', row.channel == null ? 'channel is required' : `unknown channel ${String(row.channel).slice(0, 40)}; use ${[...CHANNELS].join(', ')}`);
       if (row.status != null && !STATUSES.has(row.status)) add('status', `unknown status ${String(row.status).slice(0, 40)}; use ${[...STATUSES].join(', ')}`);
       if (errors.has(index)) return InteractionStatus.OPEN;
       checkEventFields(row, now, add);

@@ -17,6 +17,19 @@ export interface UnitListFilter {
   search?: string;
 }
 
+/** What an import needs to know of an existing unit (see `UnitRepository.importState`). */
+export interface UnitImportState {
+  id: string;
+  code: string;
+  name: string;
+  level: UnitLevel;
+  kind: UnitKind;
+  parentId: string | null;
+  parentCode: string | null;
+  path: string;
+  writable: boolean;
+}
+
 /** Sort key of every unit list: code, then id (codes are unique within a tenant only). */
 export interface UnitKey {
   code: string;
@@ -94,6 +107,52 @@ export class UnitRepository {
           .orWhereRaw('u.id in (select jsonb_array_elements_text(?::jsonb)::uuid)', [JSON.stringify(ids.filter((id) => UUID_RE.test(id)))]),
       );
     return this.em.execute(this.scope.restrictUnits(qb, 'u'));
+  }
+
+  /**
+   * The state of the units of a tenant with these codes, whatever the scope (unit rows are public),
+   * each with its parent's code and whether the request's scope may write it (`writable`): one
+   * statement, for an import to tell new units, changes and codes outside the caller's subtree apart.
+   */
+  async importState(tenantId: number, codes: readonly string[]): Promise<UnitImportState[]> {
+    if (codes.length === 0) return [];
+    const visible = this.scope.unitsSql('u');
+    return this.em.execute(
+      `select u.id, u.code, u.name, u.level, u.kind, u.parent_id as "parentId", p.code as "parentCode", u.path, (${visible.sql}) as writable
+         from org_unit u left join org_unit p on p.tenant_id = u.tenant_id and p.id = u.parent_id
+        where u.tenant_id = ? and u.code in (select jsonb_array_elements_text(?::jsonb))`,
+      [...visible.bindings, tenantId, JSON.stringify(codes)],
+    );
+  }
+
+  /** Inserts new units of ONE level in one statement (their parents exist already: the path trigger reads them). */
+  async insertMany(tenantId: number, units: readonly { id: string; code: string; name: string; level: UnitLevel; kind: UnitKind; parentId: string }[]): Promise<void> {
+    if (units.length === 0) return;
+    await this.em.execute(
+      `insert into org_unit (tenant_id, id, code, name, level, kind, parent_id)
+       select ?, v.id, v.code, v.name, v.level, v.kind, v."parentId" from jsonb_to_recordset(?::jsonb) as v(id uuid, code text, name text, level text, kind text, "parentId" uuid)`,
+      [tenantId, JSON.stringify(units)],
+    );
+  }
+
+  /** Renames and re-kinds units in one statement (a kind change recounts the unit's figures: rollup trigger). */
+  async updateMany(tenantId: number, units: readonly { id: string; name: string; kind: UnitKind }[]): Promise<void> {
+    if (units.length === 0) return;
+    await this.em.execute(
+      `update org_unit u set name = v.name, kind = v.kind, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, name text, kind text)
+        where u.tenant_id = ? and u.id = v.id`,
+      [JSON.stringify(units), tenantId],
+    );
+  }
+
+  /**
+   * Moves one unit (and its subtree) under another parent. The database rewrites the subtree's paths
+   * and moves its rolled-up figures to the new ancestors (triggers). One statement per move: within
+   * one statement a moved unit could read the path of another moved unit before its move.
+   */
+  async moveTo(tenantId: number, id: string, parentId: string): Promise<void> {
+    await this.em.execute('update org_unit set parent_id = ?, updated_at = now() where tenant_id = ? and id = ?', [parentId, tenantId, id]);
   }
 
   async findByCode(code: string, tenantId?: number): Promise<OrgUnit[]> {
