@@ -29,6 +29,7 @@ import { mayWrite, ReadRouting } from './db/replica';
 import { closeRedis, openRedis } from './redis';
 import { corsMiddleware } from './http/cors';
 import { pageRoutes } from './http/pages';
+import { mountedRoutes, MountedRoute, openApiDocument } from './http/openapi';
 
 export interface RunningServer {
   url: string;
@@ -36,6 +37,8 @@ export interface RunningServer {
   httpServer: http.Server;
   /** Live subscription groups of this process (tests, metrics). */
   subscriptionGroups(): number;
+  /** The HTTP routes mounted (method and path), for the test that the OpenAPI document describes each. */
+  routes(): MountedRoute[];
   /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
   stop(): Promise<void>;
 }
@@ -229,8 +232,13 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     importRoutes(contextOf, { logger, development, bodyLimit: config.limits.bodyLimitWriter, afterWrite: (p) => routing.noteWrite(p) }),
   );
 
+  const openApi = JSON.stringify(openApiDocument());
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi);
+  });
+
   app.use((_req, res) => {
-    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html' });
+    res.status(404).json({ error: 'not found', graphql: '/graphql', health: '/health', reports: '/reports/<unit code>/<year>.md|.html', openapi: '/openapi.json' });
   });
   routesMounted = true;
 
@@ -249,6 +257,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     port,
     httpServer,
     subscriptionGroups: () => subscriptions.hub.groupCount,
+    routes: () => mountedRoutes(app),
     stop: () =>
       (stopping ??= (async () => {
         await subscriptions.close();

@@ -166,7 +166,7 @@ describe('decisions, fees, on time and overdue', () => {
   it('deletes an application; unknown ids read as null and cannot be decided', async () => {
     const a = await create();
     const del = await gqlData(t, 'mutation($id: ID!) { deleteDisclosureApplication(id: $id) }', { id: a.id });
-    expect(del.deleteDisclosureApplication).toBe(true);
+    expect(del.deleteDisclosureApplication).toBe(a.id);
     const read = await gqlData(t, `query($id: ID!) { disclosureApplication(id: $id) { id } x: disclosureApplication(id: "nope") { id } }`, { id: a.id });
     expect(read).toEqual({ disclosureApplication: null, x: null });
     const res = await gql(t, DECIDE, { id: a.id, input: { outcome: 'GRANTED', decidedAt: '2023-10-10T10:00:00+08:00' } });
