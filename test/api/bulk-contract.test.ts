@@ -91,6 +91,19 @@ describe('one bulk contract', () => {
     ]);
   });
 
+  it('values the schema refuses are refused by GraphQL first, one error per value, naming its place', async () => {
+    const rows = events(50, 'typed');
+    rows[3] = { ...rows[3], kind: 'FAX' };
+    rows[42] = { ...rows[42], receivedAt: 'yesterday' };
+    const before = await count('interaction_event');
+    const res = await gql(t, EVENTS, { key: 'typed', rows }, key);
+    expect(res.body.errors?.map((e) => [e.extensions?.code, /rows\[(\d+)\]\.(\w+)/.exec(e.message)?.slice(1)])).toEqual([
+      ['BAD_USER_INPUT', ['3', 'kind']],
+      ['BAD_USER_INPUT', ['42', 'receivedAt']],
+    ]);
+    expect(await count('interaction_event')).toBe(before);
+  });
+
   it('tenant may be omitted with a credential; given, it must match', async () => {
     const ok = await gqlData(t, EVENTS, { key: 'no-tenant', rows: events(3, 'no-tenant') }, key);
     expect(ok.ingestInteractions).toMatchObject({ accepted: 3, replayed: false });
