@@ -130,6 +130,9 @@ describe('one bulk contract', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/株洲|tenant 430000/);
     const items = await gql(t, ITEMS, { key: 'zz', rows: [{ unitId: u.zhuzhou.id, title: 'x', categoryCode: 'NOTICE', channels: ['GOVERNMENT_PORTAL'] }] }, key);
     expect(items.body.errors![0].extensions!.rowErrors[0]).toMatchObject({ field: 'unitId', message: `no unit ${u.zhuzhou.id} in your subtree (430100 and below)` });
+    // The single writes say the same.
+    const one = await gql(t, `mutation($u: ID!) { createInteraction(input: { tenant: "430000", unitId: $u, kind: MAILBOX, channel: PORTAL, subject: "x", receivedAt: "2024-03-01T00:00:00Z" }) { id } }`, { u: u.zhuzhou.id }, key);
+    expect(one.body.errors![0]).toMatchObject({ message: `No unit ${u.zhuzhou.id} in your subtree (430100 and below).`, extensions: { code: 'BAD_USER_INPUT', field: 'input.unitId' } });
     // A province ADMIN is told about its tenant.
     const admin = await gql(t, EVENTS, { key: 'zz-admin', rows: [{ ...rows[0], unitCode: '439999' }] });
     expect(admin.body.errors![0].extensions!.rowErrors[0].message).toBe('no unit 439999 in tenant 430000');

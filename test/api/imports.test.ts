@@ -205,4 +205,20 @@ describe('POST /imports/units', () => {
     ]);
     expect(await count('org_unit')).toBe(units);
   });
+
+  it('costs the same number of statements for 3 rows as for 300 (no statement per row)', async () => {
+    const admin = await staffHeaders({ tenant: '430000', roles: ['ADMIN'] });
+    const schools = (from: number, n: number) =>
+      ['code,name,level,kind,parentCode', ...Array.from({ length: n }, (_, i) => `4301990${String(from + i).padStart(3, '0')},新区学校${from + i},SCHOOL,PRIMARY,430199`)].join('\n');
+    const few = await post('/imports/units', schools(100, 3), admin);
+    const many = await post('/imports/units', schools(200, 300), admin);
+    expect([few.status, many.status]).toEqual([200, 200]);
+    expect(many.body.created).toHaveLength(300);
+    expect(many.statements).toBe(few.statements);
+
+    const small = await post('/imports/events', eventsCsv(3, 'stmt-few', (_, cols) => (cols[0] = '430100')), { ...key, 'idempotency-key': 'stmt-few' });
+    const large = await post('/imports/events', eventsCsv(300, 'stmt-many', (_, cols) => (cols[0] = '430100')), { ...key, 'idempotency-key': 'stmt-many' });
+    expect([small.body.accepted, large.body.accepted]).toEqual([3, 300]);
+    expect(large.statements).toBe(small.statements);
+  });
 });

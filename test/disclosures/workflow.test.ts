@@ -95,7 +95,7 @@ describe('validation', () => {
     expectBad(await create({ categoryCode: 'NO_SUCH' }), 'input.categoryCode', /does not exist/);
     // A category of another tenant's list: Hubei has PLANNING_FINANCE, Hunan does not.
     expectBad(await create({ categoryCode: 'PLANNING_FINANCE' }), 'input.categoryCode');
-    expectBad(await create({ unitId: hubeiUnitId }), 'input.unitId', /not a unit of tenant 430000/);
+    expectBad(await create({ unitId: hubeiUnitId }), 'input.unitId', /^No unit .* in tenant 430000\.$/);
     expectBad(await create({ unitId: '00000000-0000-4000-8000-000000000000' }), 'input.unitId');
     expectBad(await create({ title: '长'.repeat(501) }), 'input.title');
     expectBad(await create({ documentNumber: 'x'.repeat(101) }), 'input.documentNumber');

@@ -189,7 +189,7 @@ export const DisclosureService = {
     if (!UUID_RE.test(input.unitId)) throw new BadInputError('`input.unitId` is not a unit id.', 'input.unitId');
     const unit = await ctx.loaders.units.byId.load(input.unitId);
     if (!unit || unit.tenantId !== tenantId) {
-      throw new BadInputError(`Unit ${input.unitId} is not a unit of tenant ${input.tenant}.`, 'input.unitId');
+      throw new BadInputError(`No unit ${input.unitId} in ${ctx.writeArea()}.`, 'input.unitId');
     }
     await checkCategory(ctx, tenantId, input.categoryCode, 'input.categoryCode');
     if (input.url) {

@@ -161,7 +161,7 @@ export const InteractionService = {
       ctx.interactions.replyRules(tenantId),
       ctx.loaders.calendar.load(tenantId),
     ]);
-    if (!unit || unit.tenantId !== tenantId) throw new BadInputError(`No unit ${input.unitId} in tenant ${input.tenant}.`, 'input.unitId');
+    if (!unit || unit.tenantId !== tenantId) throw new BadInputError(`No unit ${input.unitId} in ${ctx.writeArea()}.`, 'input.unitId');
     if (input.centreId) {
       const centre = await ctx.loaders.centres.byId.load(input.centreId.toLowerCase());
       if (!centre || centre.tenantId !== tenantId || centre.unitId !== unit.id) {
