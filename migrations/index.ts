@@ -16,6 +16,7 @@ import { Migration20261122100000_api_keys } from './Migration20261122100000_api_
 import { Migration20261122110000_open_due_rows } from './Migration20261122110000_open_due_rows';
 import { Migration20261202110000_hardening } from './Migration20261202110000_hardening';
 import { Migration20261202120000_data_versions } from './Migration20261202120000_data_versions';
+import { Migration20261202130000_external_id_lookup } from './Migration20261202130000_external_id_lookup';
 
 /** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
 export const MIGRATIONS: MigrationObject[] = [
@@ -36,4 +37,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122110000_open_due_rows', class: Migration20261122110000_open_due_rows },
   { name: 'Migration20261202110000_hardening', class: Migration20261202110000_hardening },
   { name: 'Migration20261202120000_data_versions', class: Migration20261202120000_data_versions },
+  { name: 'Migration20261202130000_external_id_lookup', class: Migration20261202130000_external_id_lookup },
 ];

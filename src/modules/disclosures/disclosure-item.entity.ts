@@ -21,6 +21,10 @@ import { DisclosureChannel, DisclosureStatus } from './disclosure.enums';
   expression: 'create index "disclosure_item_tenant_created_idx" on "disclosure_item" ("tenant_id", "created_at" desc, "id" desc)',
 })
 @Index({
+  name: 'disclosure_item_tenant_external_idx',
+  expression: 'create index "disclosure_item_tenant_external_idx" on "disclosure_item" ("tenant_id", "external_id") where external_id is not null',
+})
+@Index({
   name: 'disclosure_item_channels_idx',
   expression: 'create index "disclosure_item_channels_idx" on "disclosure_item" using gin ("channels")',
 })

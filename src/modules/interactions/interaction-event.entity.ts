@@ -17,6 +17,10 @@ import { InteractionChannel, InteractionKind, InteractionStatus } from './intera
 @Index({ name: 'interaction_event_unit_received_idx', properties: ['tenantId', 'unitId', 'receivedAt'] })
 @Index({ name: 'interaction_event_tenant_received_idx', properties: ['tenantId', 'receivedAt', 'id'] })
 @Index({ name: 'interaction_event_id_idx', properties: ['id'] })
+@Index({
+  name: 'interaction_event_tenant_external_idx',
+  expression: 'create index "interaction_event_tenant_external_idx" on "interaction_event" ("tenant_id", "external_id") where external_id is not null',
+})
 @Unique({ name: 'interaction_event_external_key', properties: ['tenantId', 'unitId', 'externalId'] })
 @ObjectType('Interaction', { description: 'An interaction event (政民互动 and 咨询) of a unit.' })
 export class InteractionEvent {
