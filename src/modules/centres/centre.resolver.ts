@@ -6,7 +6,8 @@ import { OrgUnit } from '../units/org-unit.entity';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { CentreCheckInput, CentresArgs, CreateCentreArgs, ReportCentreCheckArgs, UpdateCentreArgs } from './centre.inputs';
-import { CentreService, MAX_CHECKS_PER_REPORT } from './centre.service';
+import { CentreService } from './centre.service';
+import { MAX_CHECKS_PER_REPORT, reportCentreChecks } from './centre.ingest';
 import { CentreCheckReport, CentreChecksReport, CentreConnection } from './centre.types';
 
 @Resolver(() => Centre)
@@ -81,7 +82,7 @@ export class CentreResolver {
     @Arg('tenant', () => String, { nullable: true, description: 'Province code; optional: the credential fixes the tenant (when given it must match).' }) tenant: string | null | undefined,
     @Arg('checks', () => [CentreCheckInput], { validate: false }) checks: CentreCheckInput[],
   ): Promise<CentreChecksReport> {
-    return CentreService.reportChecks(ctx, tenant, checks);
+    return reportCentreChecks(ctx, tenant, checks);
   }
 }
 

@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { validateSync } from 'class-validator';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
-import { RowErrors } from '../ingest/row-errors';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UUID_RE } from '../units/unit.repository';
 import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { CentreCheckInput, CentreFilter, CreateCentreInput, UpdateCentreInput } from './centre.inputs';
-import { CentreListFilter, CentreRepository, CentreRow, CentreValues, CheckRow } from './centre.repository';
-import { CentreCheckReport, CentreChecksReport } from './centre.types';
+import { CentreListFilter, CentreRow, CentreValues, CheckRow } from './centre.repository';
+import { CentreCheckReport } from './centre.types';
 
 const CURSOR = ownedCursor('c');
-/** Largest batch `reportCentreChecks` takes. */
-export const MAX_CHECKS_PER_REPORT = 5_000;
 /** A `checkedAt` up to this far ahead of the server clock is taken as clock skew, not the future. */
 export const CHECK_CLOCK_SKEW_MS = 60_000;
 const NAME_KEY = 'centre_tenant_unit_name_key';
@@ -36,15 +32,7 @@ async function uniqueName<T>(field: string, name: string | undefined, write: () 
 }
 
 /** The first class-validator violation of one row: its property and message. */
-/** Every class-validator violation of a row, one per field. */
-function rowViolations(row: object): { field: string; message: string }[] {
-  return validateSync(row, { forbidUnknownValues: false, skipMissingProperties: true, stopAtFirstError: true }).map((v) => ({
-    field: v.property,
-    message: String(Object.values(v.constraints ?? {})[0] ?? 'invalid value'),
-  }));
-}
-
-function checkRow(input: CentreCheckInput): CheckRow {
+export function checkRow(input: CentreCheckInput): CheckRow {
   return {
     centreId: input.centreId.toLowerCase(),
     checkedAt: input.checkedAt,
@@ -54,7 +42,7 @@ function checkRow(input: CentreCheckInput): CheckRow {
   };
 }
 
-function inFuture(at: Date): boolean {
+export function inFuture(at: Date): boolean {
   return at.getTime() > Date.now() + CHECK_CLOCK_SKEW_MS;
 }
 
@@ -189,35 +177,4 @@ export const CentreService = {
     return { centre: now ?? centre, recorded: result.recorded === 1, becameLatest: result.latestUpdated === 1 };
   },
 
-  /**
-   * A batch of checks, under the bulk contract (docs/integrators.md): every row is checked, any bad
-   * row fails the call with every problem listed and nothing is written. Otherwise the batch is
-   * written in one transaction, with the centres it names locked against deletion between the check
-   * and the write.
-   */
-  async reportChecks(ctx: RequestContext, tenant: string | null | undefined, checks: CentreCheckInput[]): Promise<CentreChecksReport> {
-    if (checks.length > MAX_CHECKS_PER_REPORT) {
-      throw new BadInputError(`\`checks\` may hold at most ${MAX_CHECKS_PER_REPORT} rows; split the batch.`, 'checks', { max: MAX_CHECKS_PER_REPORT });
-    }
-    const t = await ctx.writeTenant(tenant, 'tenant');
-    const errors = new RowErrors('checks');
-    checks.forEach((row, index) => {
-      for (const v of rowViolations(row)) errors.add(index, v.field, v.message);
-      if (errors.has(index)) return;
-      if (!UUID_RE.test(row.centreId)) errors.add(index, 'centreId', 'centreId is not a valid centre id');
-      if (inFuture(row.checkedAt)) errors.add(index, 'checkedAt', 'checkedAt must not be in the future');
-    });
-    const rows = checks.map(checkRow);
-    const candidates = rows.map((_, i) => i).filter((i) => !errors.has(i));
-    return ctx.em.transactional(async (tx) => {
-      const repo = new CentreRepository(tx, ctx.scope);
-      const known = await repo.existing(t.id, candidates.map((i) => rows[i].centreId), { lock: true });
-      for (const i of candidates) {
-        if (!known.has(rows[i].centreId)) errors.add(i, 'centreId', `no centre ${checks[i].centreId} in ${ctx.writeArea()}`);
-      }
-      errors.throwIfAny();
-      const result = await repo.recordChecks(t.id, rows);
-      return { received: checks.length, recorded: result.recorded, duplicates: rows.length - result.recorded, latestUpdated: result.latestUpdated };
-    });
-  },
 };
