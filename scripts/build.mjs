@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles the TypeScript sources to dist/ with tsc (decorator metadata is needed by type-graphql),
-// then bundles the browser pages (scripts/build-web.mjs).
+// then bundles the browser pages (scripts/build-web.mjs) and builds the embedded store's template
+// (src/db/embedded-template.ts) when the migrations changed.
 //   node scripts/build.mjs             always compile (incremental)
 //   node scripts/build.mjs --if-stale  compile only when a source is newer than the last build
 //   node scripts/build.mjs --if-stale --no-fail   (npm's `prepare`): a failed build warns, never fails the install
@@ -70,6 +71,10 @@ if (existsSync(join(root, 'scripts', 'build-web.mjs'))) {
     process.exit(web.status ?? 1);
   }
 }
+// The embedded store's template (a migrated cluster new stores start from), when missing or stale.
+// Without it a new store runs initdb and the migrations itself, slower but the same.
+const template = spawnSync(process.execPath, [join(root, 'dist', 'src', 'cli', 'embedded-template.js')], { cwd: root, stdio: 'inherit' });
+if (template.status !== 0) process.stderr.write('warning: the embedded store template was not built; new embedded stores run initdb instead\n');
 // The stamp carries the time the build started: a source saved during the build makes it stale.
 mkdirSync(join(root, 'dist'), { recursive: true });
 writeFileSync(STAMP, `${started.toISOString()}\n`);

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { usableTemplate } from './embedded-template';
 
 /**
  * The embedded store: PGlite (PostgreSQL compiled to WASM) persisted under a directory, served on a
@@ -16,6 +17,8 @@ export interface EmbeddedDatabase {
   dataDir: string | null;
   /** A trivial statement straight to PGlite, past the socket and the pool (the health check). */
   ping(): Promise<void>;
+  /** The whole cluster as a gzipped tarball (src/db/embedded-template.ts). */
+  dump(): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -26,7 +29,18 @@ const { parentPort, workerData } = require('node:worker_threads');
   try {
     const { PGlite } = require(workerData.pglite);
     const { PGLiteSocketServer } = require(workerData.socket);
-    const db = await PGlite.create(workerData.dataDir ? { dataDir: workerData.dataDir } : {});
+    const fs = require('node:fs');
+    const path = require('node:path');
+    // An empty store starts from the template (a cluster with the migrations applied, built with
+    // the project): unpacking it takes a fraction of initdb's time.
+    const template = workerData.template;
+    const empty = !workerData.dataDir || !fs.existsSync(path.join(workerData.dataDir, 'PG_VERSION'));
+    let options = workerData.dataDir ? { dataDir: workerData.dataDir } : {};
+    if (template && empty) {
+      if (workerData.dataDir) require(workerData.tar).x({ file: template, cwd: workerData.dataDir, sync: true });
+      else options = { loadDataDir: new Blob([require('node:zlib').gunzipSync(fs.readFileSync(template))]) };
+    }
+    const db = await PGlite.create(options);
     // The app's pool holds one connection (PGlite is one session). When the store is reached by URL
     // (the outage test), the health probe's and the data versions' LISTEN connections come too.
     const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
@@ -36,6 +50,12 @@ const { parentPort, workerData } = require('node:worker_threads');
         // The health check: a statement straight to PGlite, past the socket and the pool.
         try { await db.query('select 1'); parentPort.postMessage({ pong: m.ping }); }
         catch (err) { parentPort.postMessage({ pong: m.ping, error: String(err) }); }
+        return;
+      }
+      if (m === 'dump') {
+        // The whole cluster as a gzipped tarball (the template build).
+        try { const blob = await db.dumpDataDir('gzip'); parentPort.postMessage({ dump: Buffer.from(await blob.arrayBuffer()) }); }
+        catch (err) { parentPort.postMessage({ dump: null, error: String(err) }); }
         return;
       }
       if (m !== 'close') return;
@@ -48,8 +68,11 @@ const { parentPort, workerData } = require('node:worker_threads');
 })();
 `;
 
-/** `dataDir` null or 'memory://' means an in-memory database (tests, throwaway runs). */
-export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDatabase> {
+/**
+ * `dataDir` null or 'memory://' means an in-memory database (tests, throwaway runs). An empty store
+ * starts from the template when one matching this build exists, unless `fromTemplate` is false.
+ */
+export async function startEmbedded(dataDir: string | null, opts: { fromTemplate?: boolean } = {}): Promise<EmbeddedDatabase> {
   if (dataDir === 'memory://') dataDir = null;
   let location: string | undefined;
   if (dataDir) {
@@ -60,7 +83,13 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDat
   // deployments never load either package.
   const worker = new Worker(WORKER, {
     eval: true,
-    workerData: { pglite: require.resolve('@electric-sql/pglite'), socket: require.resolve('@electric-sql/pglite-socket'), dataDir: location ?? null },
+    workerData: {
+      pglite: require.resolve('@electric-sql/pglite'),
+      socket: require.resolve('@electric-sql/pglite-socket'),
+      tar: require.resolve('tar'),
+      dataDir: location ?? null,
+      template: opts.fromTemplate === false ? null : usableTemplate(),
+    },
   });
   const conn = await new Promise<string>((ok, fail) => {
     worker.once('error', fail);
@@ -77,7 +106,14 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDat
   let closing: Promise<void> | null = null;
   let pings = 0;
   const waiting = new Map<number, { ok: () => void; fail: (e: Error) => void }>();
-  worker.on('message', (m: { pong?: number; error?: string }) => {
+  let dumped: { ok: (b: Buffer) => void; fail: (e: Error) => void } | null = null;
+  worker.on('message', (m: { pong?: number; error?: string; dump?: Uint8Array | null }) => {
+    if (m.dump !== undefined) {
+      if (m.dump) dumped?.ok(Buffer.from(m.dump));
+      else dumped?.fail(new Error(`dumping the embedded database failed: ${m.error}`));
+      dumped = null;
+      return;
+    }
     if (m.pong === undefined) return;
     const w = waiting.get(m.pong);
     waiting.delete(m.pong);
@@ -93,6 +129,11 @@ export async function startEmbedded(dataDir: string | null): Promise<EmbeddedDat
         const id = ++pings;
         waiting.set(id, { ok, fail });
         worker.postMessage({ ping: id });
+      }),
+    dump: () =>
+      new Promise<Buffer>((ok, fail) => {
+        dumped = { ok, fail };
+        worker.postMessage('dump');
       }),
     close: () =>
       (closing ??= (async () => {
