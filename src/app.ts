@@ -51,7 +51,8 @@ export async function startApp(
         logger,
         logQueries: config.logLevel === 'debug' || config.logLevel === 'trace',
         statementTimeoutMs: config.limits.statementTimeoutMs,
-        gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller },
+        acquireTimeoutMs: config.dbWait.acquireMs,
+        gate: { maxStatements: config.limits.maxStatements, perCaller: config.limits.dbConcurrencyPerCaller, callerWaitMs: config.dbWait.callerMs },
         embedded: opts.early?.embedded,
       }),
       (d) => ({ store: d.kind }),
@@ -89,7 +90,7 @@ export async function startApp(
     }
     // The replica is read only: no migrations, no seeding; it follows the primary by replication.
     const replica = config.replica.url
-      ? await openDatabase({ url: config.replica.url, poolSize: config.dbPoolSize, logger, logQueries: config.logLevel === 'debug' || config.logLevel === 'trace', statementTimeoutMs: config.limits.statementTimeoutMs, lazy: true })
+      ? await openDatabase({ url: config.replica.url, poolSize: config.dbPoolSize, acquireTimeoutMs: config.dbWait.acquireMs, logger, logQueries: config.logLevel === 'debug' || config.logLevel === 'trace', statementTimeoutMs: config.limits.statementTimeoutMs, lazy: true })
       : null;
     const server = await startServer(config, db, logger, { httpServer: early, health: () => readiness.describe(), replica });
     if (spread) {

@@ -47,6 +47,8 @@ export interface AppConfig {
   maxPageSize: number;
   /** Size of the PostgreSQL connection pool (the embedded database always uses 1). */
   dbPoolSize: number;
+  /** How long a statement waits for a pooled connection, then for its caller's share, before DATABASE_BUSY. */
+  dbWait: { acquireMs: number; callerMs: number };
   /** Load the reference units and demo data when the database has no tenant yet. */
   seedOnEmpty: boolean;
   /** Load the deterministic demo activity (the seed reports' figures) with the reference data. */
@@ -147,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
     MAX_PAGE_SIZE: num({ default: 500 }),
     DB_POOL_SIZE: num({ default: 10 }),
+    DB_ACQUIRE_TIMEOUT_MS: num({ default: 5_000 }),
+    DB_CALLER_WAIT_MS: num({ default: 30_000 }),
     SEED_ON_EMPTY: bool({ default: true }),
     SEED_SCALE: num({ default: 1 }),
     DEMO_DATA: bool({ default: true }),
@@ -231,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     nodeEnv: clean.NODE_ENV as AppConfig['nodeEnv'],
     maxPageSize: Math.floor(positive('MAX_PAGE_SIZE', clean.MAX_PAGE_SIZE)),
     dbPoolSize: Math.floor(positive('DB_POOL_SIZE', clean.DB_POOL_SIZE)),
+    dbWait: { acquireMs: Math.floor(positive('DB_ACQUIRE_TIMEOUT_MS', clean.DB_ACQUIRE_TIMEOUT_MS)), callerMs: Math.floor(positive('DB_CALLER_WAIT_MS', clean.DB_CALLER_WAIT_MS)) },
     seedOnEmpty: clean.SEED_ON_EMPTY,
     seedScale: positive('SEED_SCALE', clean.SEED_SCALE),
     demoData: clean.DEMO_DATA,

@@ -17,6 +17,8 @@ import { currentSqlTally } from './sql-counter';
 export interface GateOptions {
   maxStatements: number;
   perCaller: number;
+  /** How long a statement may wait behind its own caller's statements (DB_CALLER_WAIT_MS). */
+  callerWaitMs?: number;
 }
 
 /** A FIFO counting semaphore. */
@@ -39,7 +41,7 @@ class Semaphore {
       };
       const timer = setTimeout(() => {
         this.waiting = this.waiting.filter((w) => w !== grant);
-        reject(new Error(`Knex: Timeout acquiring a connection: this caller's ${CALLER_WAIT_MS / 1000} s queue wait ran out.`));
+        reject(new Error(`Knex: Timeout acquiring a connection: this caller's ${timeoutMs / 1000} s queue wait ran out.`));
       }, timeoutMs);
       timer.unref();
       this.waiting.push(grant);
@@ -54,7 +56,8 @@ class Semaphore {
 
 /**
  * How long a statement may wait behind its own caller's statements before it fails as DATABASE_BUSY
- * (503): a caller that keeps more work in flight than its connections can do waits, then fails.
+ * (503), unless configured: a caller that keeps more work in flight than its connections can do
+ * waits, then fails.
  */
 const CALLER_WAIT_MS = 30_000;
 
@@ -109,7 +112,7 @@ export function installGate(orm: MikroORM, opts: GateOptions): void {
       if (--entry!.users === 0 && entry!.sem.idle) perCaller.delete(caller);
     };
     try {
-      await entry.sem.acquire(CALLER_WAIT_MS);
+      await entry.sem.acquire(opts.callerWaitMs ?? CALLER_WAIT_MS);
     } catch (err) {
       if (--entry.users === 0 && entry.sem.idle) perCaller.delete(caller);
       throw err;

@@ -26,6 +26,8 @@ export interface DatabaseOptions {
   statementTimeoutMs?: number;
   /** Per-request statement cap and per-caller connection cap (src/db/gate.ts); none when absent. */
   gate?: Omit<GateOptions, 'perCaller'> & { perCaller: number };
+  /** How long a statement waits for a pooled connection before DATABASE_BUSY (default 5 s). */
+  acquireTimeoutMs?: number;
   /** Connect lazily, on the first statement (a read replica may be away when the API starts). */
   lazy?: boolean;
   /**
@@ -117,7 +119,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     // The embedded store's one connection is shared by the requests and the background load (chunks
     // of seconds on a busy machine): waiting for it is expected, not a sign the database is away.
     orm = await MikroORM.init({
-      ...ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined, acquireTimeoutMs: 30_000 } : opts),
+      ...ormOptions(url, poolSize, embedded ? { ...opts, statementTimeoutMs: undefined, acquireTimeoutMs: Math.max(30_000, opts.acquireTimeoutMs ?? 0) } : opts),
       ...(opts.lazy ? { connect: false } : {}),
     });
   } catch (err) {
@@ -126,7 +128,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   }
   if (opts.gate) {
     // perCaller 0: a third of the pool (at least one connection).
-    installGate(orm, { maxStatements: opts.gate.maxStatements, perCaller: opts.gate.perCaller || Math.max(1, Math.floor(poolSize / 3)) });
+    installGate(orm, { maxStatements: opts.gate.maxStatements, perCaller: opts.gate.perCaller || Math.max(1, Math.floor(poolSize / 3)), callerWaitMs: opts.gate.callerWaitMs });
   }
   const probe = new HealthProbe(embedded ? () => embedded!.ping() : url, opts.statementTimeoutMs);
   // Opened now, so that a health check under load runs one `select 1`, not a connection set-up.
