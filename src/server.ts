@@ -1,3 +1,4 @@
+import { keepAlive } from './startup';
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -111,7 +112,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const routing = new ReadRouting(db, opts.replica ?? null, config.replica, logger, redis, config.redis.keyPrefix);
   await routing.start();
   const deps: ContextFactoryDeps = { db, config, logger, verifyToken: createTokenVerifier(config.auth, { maxLifetimeS: config.limits.tokenMaxLifetimeS, clockSkewS: config.limits.clockSkewS }), rateLimits, routing };
-  const httpServer = opts.httpServer ?? http.createServer(app);
+  const httpServer = opts.httpServer ?? keepAlive(http.createServer(app));
   // Before Apollo's drain plugin hooks the server (it listens to 'request' too). The early
   // "starting" answer stays until every route below is mounted: a bare express app would answer
   // its own HTML 404 in between.

@@ -97,12 +97,24 @@ function startingHandler(readiness: Readiness): http.RequestListener {
 }
 
 /**
+ * Idle keep-alive connections stay open 65 s (Node's default is 5 s). A client that sends its next
+ * request on a connection the server is closing at that very moment gets a reset (a POST is not
+ * retried): the longer the server keeps idle connections, the rarer that race. 65 s is above the
+ * idle timeouts of the usual proxies and load balancers (60 s), which then close first.
+ */
+export function keepAlive(server: http.Server): http.Server {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return server;
+}
+
+/**
  * Binds the port before anything slow happens (opening the store, migrations, loading data), so
  * health checks and clients get an answer from the first second. The real application replaces
  * the handler once it is built (`startServer(…, { httpServer })`).
  */
 export async function listenEarly(config: Pick<AppConfig, 'port' | 'host'>, readiness: Readiness): Promise<http.Server> {
-  const server = http.createServer(startingHandler(readiness));
+  const server = keepAlive(http.createServer(startingHandler(readiness)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {
