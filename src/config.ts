@@ -1,5 +1,5 @@
 import { bool, cleanEnv, num, str, makeValidator, EnvError } from 'envalid';
-import type { CacheConfig } from './cache/response-cache';
+import type { CacheConfig } from './cache/config';
 import type { SubscriptionConfig } from './subscriptions/config';
 import { HARDENING_ENV, HardeningLimits, hardeningLimits } from './http/limits-config';
 

@@ -53,6 +53,8 @@ export class RequestContext {
   readonly actor: string;
   /** Whether this request reads on the read replica (then its answer is not stored in the response cache). */
   readFromReplica = false;
+  /** Whether the HTTP request is a batch of operations sharing this context (then no mutation may run). */
+  batched = false;
   /** The request's clock: every "overdue now" of one response is judged at the same instant. */
   readonly now = new Date();
   /** The request's reads of the unit hierarchy in flight: figures are read once per walk (src/loaders.ts). */

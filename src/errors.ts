@@ -70,6 +70,25 @@ function isBadCharacters(err: unknown): boolean {
   return false;
 }
 
+/** Seconds a client is asked to wait after a database fault. */
+export const RETRY_AFTER_S = 5;
+
+/** The HTTP status of a database fault reason: 504 for a statement timeout, 503 for the others, 0 for none. */
+export function faultStatus(reason: unknown): number {
+  if (reason === 'STATEMENT_TIMEOUT') return 504;
+  return reason === 'DATABASE_UNAVAILABLE' || reason === 'DATABASE_BUSY' ? 503 : 0;
+}
+
+/** The HTTP status of each code, for answers outside GraphQL (the REST routes). */
+const CODE_STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
 const FAULT_MESSAGES = {
   DATABASE_UNAVAILABLE: 'The database is unavailable; retry shortly.',
   DATABASE_BUSY: 'The database is busy; retry shortly.',
@@ -167,4 +186,31 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
       },
     };
   };
+}
+
+export type ErrorFormatter = ReturnType<typeof createErrorFormatter>;
+
+/** Extensions an answer outside GraphQL carries besides code and message. */
+const PASSED_EXTENSIONS = ['field', 'reason', 'max', 'rowErrors', 'rowErrorCount', 'retryable', 'retryAfter'] as const;
+
+/** What a route outside GraphQL answers for an error: the formatter's verdict, with its HTTP status. */
+export interface HttpErrorAnswer {
+  status: number;
+  /** Seconds to wait before a retry (a database fault), for the Retry-After header. */
+  retryAfter?: number;
+  error: { code: string; message: string } & Partial<Record<(typeof PASSED_EXTENSIONS)[number], unknown>>;
+}
+
+/**
+ * An error thrown outside GraphQL execution (the REST routes), judged by the same formatter as
+ * GraphQL errors: the same codes, reasons and messages, nothing internal shown.
+ */
+export function httpErrorAnswer(formatError: ErrorFormatter, err: unknown): HttpErrorAnswer {
+  const asFormatted: GraphQLFormattedError = err instanceof GraphQLError ? err.toJSON() : { message: err instanceof Error ? err.message : String(err) };
+  const formatted = formatError(asFormatted, err);
+  const ext = (formatted.extensions ?? {}) as Record<string, unknown>;
+  const code = typeof ext.code === 'string' && ext.code in CODE_STATUS ? (ext.code as ErrorCode) : ErrorCode.INTERNAL_SERVER_ERROR;
+  const fault = faultStatus(ext.reason);
+  const passed = Object.fromEntries(PASSED_EXTENSIONS.filter((k) => ext[k] !== undefined).map((k) => [k, ext[k]]));
+  return { status: fault || CODE_STATUS[code], ...(fault ? { retryAfter: RETRY_AFTER_S } : {}), error: { code, message: formatted.message, ...passed } };
 }

@@ -10,23 +10,25 @@ import { pinoHttp } from 'pino-http';
 import type { AppConfig } from './config';
 import type { Logger } from './logger';
 import type { Database } from './db/orm';
-import type { Request } from 'express';
-import { createContext, RequestContext } from './context';
-import { BadInputError, createErrorFormatter } from './errors';
-import { authenticate } from './auth/authenticate';
-import { createTokenVerifier, TokenVerifier } from './auth/tokens';
+import type { RequestContext } from './context';
+import { createErrorFormatter } from './errors';
+import { createTokenVerifier } from './auth/tokens';
 import { batchCap, RateLimits } from './auth/limits';
 import { limitRules, limitsPlugin, MAX_SELECTIONS } from './http/limits-plugin';
-import { authenticatedPrincipal, authenticateFirst, bodyByCaller, bodyErrors, callerKey } from './http/intake';
+import { authenticateFirst, bodyByCaller, bodyErrors } from './http/intake';
 import { getSchema } from './schema';
-import { roundTrips, SqlTally, withSqlTally } from './db/sql-counter';
-import { restRoutes } from './rest';
 import { importRoutes } from './modules/imports/import.routes';
+import { restRoutes } from './http/rest';
+import { contextFactory, ContextFactoryDeps, sqlTally } from './http/context';
+import { batchedMutationsPlugin } from './http/plugins/batched-mutations';
+import { writeScopePlugin } from './http/plugins/write-scope';
+import { readYourWritesPlugin } from './http/plugins/read-your-writes';
+import { statementHeadersPlugin } from './http/plugins/statement-headers';
 import { metricsPlugin, metricsRoute } from './http/metrics';
 import { DataVersions } from './cache/versions';
 import { ResponseCache } from './cache/response-cache';
 import { startSubscriptionServer } from './subscriptions/server';
-import { mayWrite, ReadRouting } from './db/replica';
+import { ReadRouting } from './db/replica';
 import { closeRedis, openRedis } from './redis';
 import { corsMiddleware } from './http/cors';
 import { pageRoutes } from './http/pages';
@@ -42,56 +44,6 @@ export interface RunningServer {
   routes(): MountedRoute[];
   /** Stops accepting, lets in-flight requests finish (bounded by the grace period), closes the pool. */
   stop(): Promise<void>;
-}
-
-/** What building a request's context needs (one per server). */
-export interface ContextFactoryDeps {
-  db: Database;
-  config: AppConfig;
-  logger: Logger;
-  verifyToken: TokenVerifier;
-  rateLimits: RateLimits;
-  /** Where a request's reads go: the primary, or the read replica when one is configured. */
-  routing: ReadRouting;
-}
-
-/**
- * The context of one request: authenticates its credentials (bearer token, API key, or none),
- * charges an API key's rate limit, and builds the scope every read and write of the request goes
- * through. /graphql builds its context here, and so must every other route that reads data, so
- * that one principal and one scope apply to all of them. An expired, malformed, unknown or revoked
- * credential throws UNAUTHENTICATED (401); it never falls back to anonymous.
- */
-export async function createRequestContext(deps: ContextFactoryDeps, req: Request, sql: SqlTally): Promise<RequestContext> {
-  const em = deps.db.orm.em.fork({ useContext: false });
-  // /graphql authenticated before reading the body (src/http/intake.ts); other routes here.
-  const principal = authenticatedPrincipal(req) ?? (await authenticate(em as never, req.headers, deps.verifyToken));
-  sql.caller = callerKey(principal, req);
-  if (principal.kind === 'key') await deps.rateLimits.consumeKey(principal.keyId, Array.isArray(req.body) ? Math.max(1, req.body.length) : 1);
-  const { orm, target } = await deps.routing.ormFor(principal, () => mayWrite(req.method, req.body));
-  const ctx = createContext(orm, deps.config, deps.logger, sql, principal, String(req.id ?? ''));
-  ctx.readFromReplica = target === 'replica';
-  (ctx as { batched?: boolean }).batched = Array.isArray(req.body) && req.body.length > 1;
-  return ctx;
-}
-
-/** Creates the RequestContext of an HTTP request (after `sqlTally` ran). */
-export type ContextFactory = (req: express.Request, res: express.Response) => Promise<RequestContext>;
-
-/**
- * The one way an HTTP request gets its RequestContext: /graphql and the REST routes (reports,
- * CSV exports) both call it, so the caller's principal, scope and identity apply to both.
- */
-export function contextFactory(deps: ContextFactoryDeps): ContextFactory {
-  return (req, res) => createRequestContext(deps, req, res.locals.sqlTally as SqlTally);
-}
-
-/** Runs the rest of the request inside its own SQL tally: every statement it causes is counted there. */
-function sqlTally(_req: express.Request, res: express.Response, next: express.NextFunction): void {
-  // A second call (after the body was read, whose stream callbacks lose the async context) re-enters the same tally.
-  const tally: SqlTally = (res.locals.sqlTally as SqlTally | undefined) ?? { statements: 0 };
-  res.locals.sqlTally = tally;
-  withSqlTally(tally, next);
 }
 
 /** Start-up hooks: a server already listening (bound early by src/startup.ts) and what /health adds. */
@@ -125,12 +77,13 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     });
   }
   const development = config.nodeEnv === 'development';
+  const formatError = createErrorFormatter(logger, development);
   // Data versions, the response cache and subscriptions (docs/caching.md, docs/subscriptions.md).
   const versions = new DataVersions(db, logger);
   await versions.start();
   const responseCache = new ResponseCache(config.cache, versions, logger);
   const schema = await getSchema();
-  const subscriptions = startSubscriptionServer({ httpServer, schema, db, config, logger, versions, verifyToken: deps.verifyToken, formatError: createErrorFormatter(logger, development) });
+  const subscriptions = startSubscriptionServer({ httpServer, schema, db, config, logger, versions, verifyToken: deps.verifyToken, formatError });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -144,7 +97,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     includeStacktraceInErrorResponses: development,
     // main.ts owns SIGTERM/SIGINT: drain, close the pool, exit once.
     stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger, development),
+    formatError,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // The IDE at GET /graphql is GraphiQL, served by pageRoutes (src/http/pages.ts) with all its assets.
@@ -154,33 +107,10 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
       ApolloServerPluginCacheControlDisabled(),
       limitsPlugin(config),
       metricsPlugin(),
-      {
-        async requestDidStart() {
-          return {
-            async didResolveOperation({ operation, contextValue }) {
-              if (operation?.operation === 'mutation') {
-                // A batch shares one context (and its loaders): a mutation must not reuse rows a
-                // query of the same batch read under the read scope.
-                if ((contextValue as { batched?: boolean }).batched) {
-                  throw new BadInputError('Mutations cannot be batched: send each mutation in a request of its own.', undefined, {
-                    reason: 'BATCHED_MUTATION',
-                    http: { status: 400 },
-                  });
-                }
-                // From here on every read of this request sees only what the principal may write.
-                contextValue.scope.beginWrites();
-              }
-            },
-            async willSendResponse({ contextValue, response, operation }) {
-              // Read-your-writes on a replica: this caller's next reads wait for this commit.
-              if (operation?.operation === 'mutation') await routing.noteWrite(contextValue.principal);
-              // How many SQL statements this operation cost: dashboards and the benchmark read it.
-              response.http.headers.set('x-sql-statements', String(contextValue.sql.statements));
-              response.http.headers.set('x-sql-round-trips', String(roundTrips(contextValue.sql)));
-            },
-          };
-        },
-      },
+      batchedMutationsPlugin(),
+      writeScopePlugin(),
+      readYourWritesPlugin(routing),
+      statementHeadersPlugin(),
       responseCache.plugin(),
     ],
   });
@@ -226,11 +156,11 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
     expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) }),
   );
 
-  app.use(rateLimits.ipMiddleware(), sqlTally, restRoutes(contextOf, logger, development));
+  app.use(rateLimits.ipMiddleware(), sqlTally, restRoutes(contextOf, formatError));
   app.use(
     rateLimits.ipMiddleware(),
     sqlTally,
-    importRoutes(contextOf, { logger, development, bodyLimit: config.limits.bodyLimitWriter, afterWrite: (p) => routing.noteWrite(p) }),
+    importRoutes(contextOf, { formatError, bodyLimit: config.limits.bodyLimitWriter, afterWrite: (p) => routing.noteWrite(p) }),
   );
 
   const openApi = JSON.stringify(openApiDocument());

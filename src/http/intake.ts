@@ -6,8 +6,7 @@ import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
 import { permissionsOf, Principal, UnauthenticatedError } from '../auth/principal';
 import { errorBody } from '../auth/limits';
-import { databaseFault, ErrorCode } from '../errors';
-import { RETRY_AFTER_S } from './limits-plugin';
+import { databaseFault, ErrorCode, faultStatus, RETRY_AFTER_S } from '../errors';
 
 /**
  * How a /graphql request comes in: its credentials are checked from the headers first, before a
@@ -61,7 +60,7 @@ export function authenticateFirst(db: Database, verify: TokenVerifier): RequestH
       const fault = databaseFault(err);
       if (fault) {
         res.set('Retry-After', String(RETRY_AFTER_S));
-        res.status(fault === 'STATEMENT_TIMEOUT' ? 504 : 503).json(errorBody('The database is unavailable; retry shortly.', { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: fault, retryable: true }));
+        res.status(faultStatus(fault)).json(errorBody('The database is unavailable; retry shortly.', { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: fault, retryable: true }));
         return;
       }
       next(err);

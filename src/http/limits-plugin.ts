@@ -20,7 +20,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { AppConfig } from '../config';
 import type { RequestContext } from '../context';
-import { BadInputError } from '../errors';
+import { BadInputError, faultStatus, RETRY_AFTER_S } from '../errors';
 
 /**
  * The limits every GraphQL operation passes before it runs (docs/limits.md):
@@ -183,7 +183,7 @@ export function limitsPlugin(config: AppConfig): ApolloServerPlugin<RequestConte
         async willSendResponse({ response }) {
           if (response.body.kind !== 'single') return;
           const reasons = new Set((response.body.singleResult.errors ?? []).map((e) => e.extensions?.reason));
-          const fault = reasons.has('STATEMENT_TIMEOUT') ? 504 : reasons.has('DATABASE_UNAVAILABLE') || reasons.has('DATABASE_BUSY') ? 503 : 0;
+          const fault = Math.max(0, ...[...reasons].map(faultStatus));
           if (fault) {
             response.http.status = fault;
             response.http.headers.set('retry-after', String(RETRY_AFTER_S));
@@ -194,6 +194,4 @@ export function limitsPlugin(config: AppConfig): ApolloServerPlugin<RequestConte
   };
 }
 
-/** Seconds a client is asked to wait after a database fault. */
-export const RETRY_AFTER_S = 5;
 

@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
-import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner';
+import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner.repository';
 import { escapeLike, UUID_RE } from '../units/unit.repository';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';

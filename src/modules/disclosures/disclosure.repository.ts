@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { inSubtreeSql, Scope } from '../../scope';
-import { joinOwnerUnit } from '../units/unit-owner';
+import { joinOwnerUnit } from '../units/unit-owner.repository';
 import { UUID_RE, escapeLike } from '../units/unit.repository';
 import { DisclosureCategory } from './disclosure-category.entity';
 import { DisclosureItem } from './disclosure-item.entity';

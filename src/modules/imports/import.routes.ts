@@ -1,11 +1,10 @@
 import express from 'express';
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../../logger';
-import type { ContextFactory } from '../../server';
+import type { ContextFactory } from '../../http/context';
 import type { RequestContext } from '../../context';
-import { BadInputError, ForbiddenError } from '../../errors';
+import { BadInputError, ErrorFormatter, ForbiddenError } from '../../errors';
 import { Permission, permissionsOf, Principal, UnauthenticatedError } from '../../auth/principal';
-import { restRoute } from '../../rest';
+import { restRoute } from '../../http/rest';
 import { ingestInteractions } from '../interactions/interaction.ingest';
 import { InteractionIngestRow, MAX_INGEST_ROWS } from '../interactions/interaction.inputs';
 import { ingestDisclosures } from '../disclosures/disclosure.ingest';
@@ -63,9 +62,9 @@ async function withLines<T>(records: CsvRecord[], run: () => Promise<T>): Promis
   }
 }
 
-export function importRoutes(contextOf: ContextFactory, opts: { logger: Logger; development: boolean; bodyLimit: number; afterWrite: (p: Principal) => Promise<void> }): express.Router {
+export function importRoutes(contextOf: ContextFactory, opts: { formatError: ErrorFormatter; bodyLimit: number; afterWrite: (p: Principal) => Promise<void> }): express.Router {
   const router = express.Router();
-  const route = restRoute(contextOf, opts.logger, opts.development);
+  const route = restRoute(contextOf, opts.formatError);
   const text = express.text({ type: CSV_TYPES, limit: opts.bodyLimit, defaultCharset: 'utf-8' });
 
   /** An import route: permission first (before the body is read), then the write scope, then the file. */

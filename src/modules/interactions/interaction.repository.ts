@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
-import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner';
+import { joinOwnerUnit, OwnerFilter } from '../units/unit-owner.repository';
 import { UUID_RE, escapeLike } from '../units/unit.repository';
 import { InteractionEvent } from './interaction-event.entity';
 import { InteractionChannel, InteractionKind, InteractionStatus } from './interaction.enums';

@@ -1,6 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { Scope } from '../../scope';
-import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner';
+import { joinOwnerUnit, OwnedKey, OwnerFilter } from '../units/unit-owner.repository';
 import { UUID_RE } from '../units/unit.repository';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { OfficerRole, ROLE_ORDER } from './officer.enums';

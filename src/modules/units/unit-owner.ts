@@ -1,15 +1,15 @@
-import type { Knex } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
 import { decodeCursor, encodeCursor } from '../../pagination';
-import { inSubtreeSql, RowClass, Scope } from '../../scope';
 import { shanghaiDate } from '../calendar/working-calendar';
 import { OrgUnit } from './org-unit.entity';
 import { UUID_RE } from './unit.repository';
+import type { OwnedKey, OwnerFilter } from './unit-owner.repository';
 
 /**
- * Checks shared by the modules whose rows are owned by a unit (centres, officers …): the owner of
- * a write, ids and dates in arguments, and the tenant of a list filter.
+ * Request checks shared by the modules whose rows are owned by a unit (centres, officers …): the
+ * owner of a write, ids and dates in arguments, the tenant of a list filter, cursors. Their SQL is in
+ * unit-owner.repository.ts.
  */
 
 /** `value` as a uuid, or BAD_USER_INPUT naming `field`. */
@@ -48,14 +48,6 @@ export function requireNotFutureDate(date: string | null | undefined, field: str
   if (date && date > shanghaiDate(new Date())) throw new BadInputError(`\`${field}\` must not be in the future.`, field);
 }
 
-/** Which owners a list of unit-owned rows asks for. */
-export interface OwnerFilter {
-  tenantId?: number;
-  unitId?: string;
-  /** With `unitId`: the unit and every unit below it. */
-  subtree?: boolean;
-}
-
 /**
  * The owner part of a list filter (`tenant`, `unitId`, `subtree`), checked: an unknown (or
  * invisible) province matches nothing (-1 is no tenant's id); `subtree` needs `unitId`.
@@ -72,30 +64,6 @@ export async function ownerFilterOf(
     unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
     subtree: filter?.subtree ?? false,
   };
-}
-
-/**
- * Joins the owning unit as `u` to a query over a unit-owned table aliased `alias`, applies the
- * request's scope to it (by the table's visibility class), and the owner filter: one unit, or its whole subtree as a range scan of
- * the (tenant_id, path) index. Lists then sort by `u.code` at no extra cost.
- */
-export function joinOwnerUnit(knex: Knex, scope: Scope, qb: Knex.QueryBuilder, alias: string, f: OwnerFilter, cls: RowClass = 'public'): Knex.QueryBuilder {
-  qb.join({ u: 'org_unit' }, (j) => j.on('u.tenant_id', `${alias}.tenant_id`).andOn('u.id', `${alias}.unit_id`));
-  scope.restrictRows(qb, 'u', cls, alias);
-  if (f.tenantId !== undefined) qb.where(`${alias}.tenant_id`, f.tenantId);
-  if (f.unitId && f.subtree) {
-    qb.join({ a: 'org_unit' }, (j) => j.on(knex.raw(inSubtreeSql('u', 'a'))).andOnVal('a.id', '=', f.unitId!));
-  } else if (f.unitId) {
-    qb.where(`${alias}.unit_id`, f.unitId);
-  }
-  return qb;
-}
-
-/** Sort key of the lists of unit-owned rows: the owner's code, then the row's name and id. */
-export interface OwnedKey {
-  unitCode: string;
-  name: string;
-  id: string;
 }
 
 /** Opaque cursors over an `OwnedKey`, tagged per connection (`tag`) so another list's cursor is refused. */

@@ -1,38 +1,29 @@
 import express from 'express';
-import { GraphQLError } from 'graphql';
 import { stringify } from 'csv-stringify/sync';
-import type { Logger } from './logger';
-import type { ContextFactory } from './server';
-import type { RequestContext } from './context';
-import { BadInputError, ErrorCode, isDatabaseUnavailable, NotFoundError } from './errors';
-import type { OrgUnit } from './modules/units/org-unit.entity';
-import { UnitLevel } from './modules/units/unit.enums';
-import { ReportService } from './modules/reports/report.service';
-import { renderHtml, renderMarkdown } from './modules/reports/report.render';
-import { InspectionService } from './modules/inspection/inspection.service';
-import { GROUP_LABELS } from './modules/inspection/inspection.scheme';
-import { InspectionGrade } from './modules/inspection/inspection.types';
-import { StatsService } from './modules/stats/stats.service';
-import { METRICS, StatsMetric } from './modules/stats/rollup.groups';
-import { Granularity, SortOrder } from './modules/stats/stats.types';
+import type { ContextFactory } from './context';
+import type { RequestContext } from '../context';
+import { BadInputError, ErrorFormatter, httpErrorAnswer, NotFoundError } from '../errors';
+import type { OrgUnit } from '../modules/units/org-unit.entity';
+import { UnitLevel } from '../modules/units/unit.enums';
+import { ReportService } from '../modules/reports/report.service';
+import { renderHtml, renderMarkdown } from '../modules/reports/report.render';
+import { InspectionService } from '../modules/inspection/inspection.service';
+import { GROUP_LABELS } from '../modules/inspection/inspection.scheme';
+import { InspectionGrade } from '../modules/inspection/inspection.types';
+import { StatsService } from '../modules/stats/stats.service';
+import { METRICS, StatsMetric } from '../modules/stats/rollup.groups';
+import { Granularity, SortOrder } from '../modules/stats/stats.types';
 
 /**
  * The REST routes for people and spreadsheets: the annual report as Markdown and printable HTML,
  * and CSV exports of the inspection and of rankings. Each request gets its RequestContext from the
  * same factory as /graphql, and calls the same services, so figures and access rules are the same.
  *
- * Errors answer JSON `{ error: { code, message, field? } }` with the HTTP status of the code:
- * BAD_USER_INPUT 400, UNAUTHENTICATED 401, FORBIDDEN 403, NOT_FOUND 404, RATE_LIMITED 429, else 500
- * (without details).
+ * Errors are judged by the GraphQL error formatter (src/errors.ts) and answer JSON
+ * `{ error: { code, message, field?, reason?, … } }` with the HTTP status of the code: BAD_USER_INPUT
+ * 400, UNAUTHENTICATED 401, FORBIDDEN 403, NOT_FOUND 404, RATE_LIMITED 429, a database fault 503 (504
+ * for a statement timeout) with Retry-After, else 500 (without details).
  */
-
-const STATUS: Record<string, number> = {
-  [ErrorCode.BAD_USER_INPUT]: 400,
-  [ErrorCode.UNAUTHENTICATED]: 401,
-  [ErrorCode.FORBIDDEN]: 403,
-  [ErrorCode.NOT_FOUND]: 404,
-  [ErrorCode.RATE_LIMITED]: 429,
-};
 
 const GRADE_LABELS: Record<InspectionGrade, string> = { EXCELLENT: '优秀', PASS: '合格', FAIL: '不合格' };
 const UNIT_CODE = /^[0-9A-Za-z]{1,20}$/;
@@ -86,14 +77,11 @@ function csv(res: express.Response, filename: string, rows: (string | number | n
   res.send(stringify(rows, { bom: true }));
 }
 
-/** Extensions of a bad-input error that a REST answer carries besides code and message. */
-const PASSED_EXTENSIONS = ['field', 'reason', 'max', 'rowErrors', 'rowErrorCount'] as const;
-
 /**
  * Wraps a REST handler: its RequestContext from the shared factory, and its errors answered as
  * JSON with the status of their code (never a stack trace).
  */
-export function restRoute(contextOf: ContextFactory, logger: Logger, development: boolean) {
+export function restRoute(contextOf: ContextFactory, formatError: ErrorFormatter) {
   return (handler: Handler): express.RequestHandler =>
     async (req, res) => {
       try {
@@ -102,26 +90,16 @@ export function restRoute(contextOf: ContextFactory, logger: Logger, development
       } catch (err) {
         const tally = res.locals.sqlTally as { statements: number } | undefined;
         if (tally && !res.headersSent) res.setHeader('x-sql-statements', String(tally.statements));
-        if (err instanceof GraphQLError && typeof err.extensions?.code === 'string' && STATUS[err.extensions.code]) {
-          const extensions = err.extensions as Record<string, unknown>;
-          const passed = Object.fromEntries(PASSED_EXTENSIONS.filter((k) => extensions[k] !== undefined).map((k) => [k, extensions[k]]));
-          res.status(STATUS[err.extensions.code]).json({ error: { code: err.extensions.code, message: err.message, ...passed } });
-          return;
-        }
-        if (isDatabaseUnavailable(err)) {
-          logger.warn({ err }, 'database unavailable');
-          res.status(503).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, reason: 'DATABASE_UNAVAILABLE', retryable: true, message: 'The database is unavailable; retry shortly.' } });
-          return;
-        }
-        logger.error({ err }, 'REST route failed');
-        res.status(500).json({ error: { code: ErrorCode.INTERNAL_SERVER_ERROR, message: development && err instanceof Error ? err.message : 'Internal server error' } });
+        const answer = httpErrorAnswer(formatError, err);
+        if (answer.retryAfter) res.setHeader('Retry-After', String(answer.retryAfter));
+        res.status(answer.status).json({ error: answer.error });
       }
     };
 }
 
-export function restRoutes(contextOf: ContextFactory, logger: Logger, development: boolean): express.Router {
+export function restRoutes(contextOf: ContextFactory, formatError: ErrorFormatter): express.Router {
   const router = express.Router();
-  const route = restRoute(contextOf, logger, development);
+  const route = restRoute(contextOf, formatError);
 
   /** Sets the statement count just before the body goes out. */
   const send = (res: express.Response, body: string) => {
