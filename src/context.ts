@@ -10,7 +10,9 @@ import { UnitRepository } from './modules/units/unit.repository';
 import { createUnitLoaders, UnitLoaders } from './modules/units/unit.loaders';
 import { TenantRepository } from './modules/tenants/tenant.repository';
 import type { Tenant } from './modules/tenants/tenant.entity';
-import { createCalendarLoader } from './modules/calendar/calendar.service';
+import { CalendarRepository } from './modules/calendar/calendar.repository';
+import { createCalendarLoader } from './modules/calendar/calendar.loaders';
+import { ApiKeyRepository } from './modules/apikeys/api-key.repository';
 import { InteractionRepository } from './modules/interactions/interaction.repository';
 import { createInteractionLoaders, InteractionLoaders } from './modules/interactions/interaction.loaders';
 import { DisclosureRepository } from './modules/disclosures/disclosure.repository';
@@ -46,6 +48,8 @@ export class RequestContext {
   readonly scope: Scope;
   readonly reports: ReportRepository;
   readonly inspection: InspectionRepository;
+  readonly calendar: CalendarRepository;
+  readonly apiKeys: ApiKeyRepository;
   /**
    * Who is asking, as recorded on what they write (report texts, inspection scores) and in logs:
    * 'user:<sub>@<unit code>', 'key:<prefix>' or 'anonymous', from the principal.
@@ -95,9 +99,11 @@ export class RequestContext {
     this.stats = new StatsRepository(em, scope);
     this.reports = new ReportRepository(em, scope);
     this.inspection = new InspectionRepository(em, scope);
+    this.calendar = new CalendarRepository(em);
+    this.apiKeys = new ApiKeyRepository(em, scope);
     this.loaders = {
       units: createUnitLoaders(this.units, this.walk),
-      calendar: createCalendarLoader(em),
+      calendar: createCalendarLoader(this.calendar),
       interactions: createInteractionLoaders(this.interactions),
       disclosures: createDisclosureLoaders(this.disclosures),
       applications: createApplicationLoaders(this.applications),

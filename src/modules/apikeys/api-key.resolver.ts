@@ -7,7 +7,6 @@ import { NotFoundError } from '../../errors';
 import { newApiKey } from '../../auth/tokens';
 import { OrgUnit } from '../units/org-unit.entity';
 import { requireOwnerUnit, requireUuid } from '../units/unit-owner';
-import { ApiKeyRepository } from './api-key.repository';
 import { ApiKey, ApiKeyScope, CreatedApiKey } from './api-key.entity';
 
 @InputType({ description: 'A new API key for an integrator.' })
@@ -32,7 +31,7 @@ export class ApiKeyResolver {
   @Allow('keys:manage')
   @Query(() => [ApiKey], { description: 'The API keys of units in the caller’s subtree, newest first (ADMIN).' })
   async apiKeys(@Ctx() ctx: RequestContext, @Arg('includeRevoked', { defaultValue: false }) includeRevoked: boolean): Promise<ApiKey[]> {
-    return new ApiKeyRepository(ctx.em, ctx.scope).list(includeRevoked);
+    return ctx.apiKeys.list(includeRevoked);
   }
 
   @Allow('keys:manage')
@@ -40,7 +39,7 @@ export class ApiKeyResolver {
   async createApiKey(@Ctx() ctx: RequestContext, @Arg('input') input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const unit = await requireOwnerUnit(ctx, input.unitId, 'input.unitId');
     const { key, prefix, hash } = newApiKey();
-    const apiKey = await new ApiKeyRepository(ctx.em, ctx.scope).insert({
+    const apiKey = await ctx.apiKeys.insert({
       tenantId: unit.tenantId,
       id: randomUUID(),
       unitId: unit.id,
@@ -57,7 +56,7 @@ export class ApiKeyResolver {
   @Allow('keys:manage')
   @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN): requests with it are UNAUTHENTICATED from now on. Unknown id: NOT_FOUND.' })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
-    const revoked = await new ApiKeyRepository(ctx.em, ctx.scope).revoke(requireUuid(id, 'id'));
+    const revoked = await ctx.apiKeys.revoke(requireUuid(id, 'id'));
     if (!revoked) throw new NotFoundError(`No API key with id ${id}.`);
     ctx.logger.info({ actor: ctx.actor, apiKey: revoked.prefix }, 'API key revoked');
     return revoked;

@@ -18,16 +18,7 @@ export class CalendarResolver {
   async calendarDays(@Ctx() ctx: RequestContext, @Arg('tenant') tenant: string, @Arg('year', () => Int) year: number): Promise<CalendarDay[]> {
     if (year < 1990 || year > 2100) throw new BadInputError('`year` must be between 1990 and 2100.', 'year');
     const tenantId = await tenantIdOf(ctx, tenant);
-    const rows: Record<string, unknown>[] = await ctx.em.execute(
-      ctx.em
-        .getKnex()
-        .select('tenant_id', ctx.em.getKnex().raw(`to_char(day, 'YYYY-MM-DD') as day`), 'working', 'name')
-        .from('calendar_day')
-        .where('tenant_id', tenantId)
-        .whereBetween('day', [`${year}-01-01`, `${year}-12-31`])
-        .orderBy('day'),
-    );
-    return rows.map((r) => Object.assign(new CalendarDay(), { tenantId: r.tenant_id, day: r.day, working: r.working, name: r.name }));
+    return ctx.calendar.daysOf(tenantId, year);
   }
 
   @Query(() => Boolean, { description: 'Whether a date is a working day in the tenant’s calendar.' })
@@ -61,13 +52,9 @@ export class CalendarResolver {
   ): Promise<CalendarDay> {
     if (name.length < 1 || name.length > 100) throw new BadInputError('`name` must be 1 to 100 characters.', 'name');
     const tenantId = await tenantIdOf(ctx, tenant);
-    await ctx.em.execute(
-      `insert into calendar_day (tenant_id, day, working, name) values (?, ?, ?, ?)
-       on conflict (tenant_id, day) do update set working = excluded.working, name = excluded.name`,
-      [tenantId, date, working, name],
-    );
+    const day = await ctx.calendar.setDay(Object.assign(new CalendarDay(), { tenantId, day: date, working, name }));
     ctx.loaders.calendar.clear(tenantId);
-    return Object.assign(new CalendarDay(), { tenantId, day: date, working, name });
+    return day;
   }
 
   @Query(() => GraphQLLocalDate, { description: 'Today in Asia/Shanghai.' })

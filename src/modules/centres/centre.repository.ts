@@ -183,6 +183,12 @@ export class CentreRepository {
     return rows[0] ? mapRow(this.em, Centre, rows[0]) : null;
   }
 
+  /** How many interaction events (of any visibility) were accepted at the centre. */
+  async eventCount(tenantId: number, centreId: string): Promise<number> {
+    const [{ n }] = await this.em.execute('select count(*)::int as n from interaction_event where tenant_id = ? and centre_id = ?', [tenantId, centreId]);
+    return n;
+  }
+
   /** Deletes a centre; its check history goes with it (trigger `centre_delete_checks`). */
   async delete(tenantId: number, id: string): Promise<boolean> {
     const rows = await this.em.execute(this.knex().table('centre').where({ tenant_id: tenantId, id }).delete().returning('id'));

@@ -159,7 +159,7 @@ export const CentreService = {
     const centre = await ctx.loaders.centres.byId.load(id.toLowerCase());
     if (!centre) throw new NotFoundError(`No centre with id ${id}.`);
     // Service requests accepted at the centre are counted there: a centre that has any is closed, not deleted.
-    const [{ n }] = await ctx.em.execute('select count(*)::int as n from interaction_event where tenant_id = ? and centre_id = ?', [centre.tenantId, centre.id]);
+    const n = await ctx.centres.eventCount(centre.tenantId, centre.id);
     if (n > 0) throw new BadInputError(`Centre ${centre.id} has ${n} interaction events; close it instead of deleting it.`, 'id');
     const deleted = await ctx.centres.delete(centre.tenantId, centre.id);
     ctx.loaders.centres.byId.clear(centre.id);

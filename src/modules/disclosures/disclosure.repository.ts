@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { inSubtreeSql, Scope } from '../../scope';
 import { joinOwnerUnit } from '../units/unit-owner.repository';
@@ -33,6 +34,11 @@ export const ITEM_COLUMNS = [
   'tenant_id', 'id', 'unit_id', 'title', 'document_number', 'category_code', 'channels', 'special_column', 'url', 'status',
   'published_at', 'external_id', 'created_at', 'updated_at',
 ];
+/** Array literal of validated enum values (no quoting needed); knex would expand a JS array binding into a list. */
+function pgTextArray(values: readonly string[]): string {
+  return `{${[...new Set(values)].join(',')}}`;
+}
+
 const REVIEW_COLUMNS = ['tenant_id', 'id', 'item_id', 'step', 'reviewer', 'decision', 'note', 'at'];
 
 /**
@@ -107,6 +113,96 @@ export class DisclosureRepository {
     this.scope.restrictRows(qb, 'u', 'item', 'i');
     const [row] = await tx.execute(qb);
     return row ? mapRow(tx, DisclosureItem, row) : null;
+  }
+
+  /** Inserts a DRAFT item; null when the unit already has an item with this external id. */
+  async insertDraft(item: {
+    tenantId: number; unitId: string; title: string; documentNumber: string | null; categoryCode: string; channels: readonly string[];
+    specialColumn: string | null; url: string | null; externalId: string | null; at: Date;
+  }): Promise<DisclosureItem | null> {
+    const rows = await this.em.execute(
+      `insert into disclosure_item (tenant_id, id, unit_id, title, document_number, category_code, channels, special_column, url, status, published_at, external_id, created_at, updated_at)
+       values (?, ?, ?, ?, ?, ?, ?::text[], ?, ?, 'DRAFT', null, ?, ?, ?)
+       on conflict (tenant_id, unit_id, external_id) do nothing returning *`,
+      [
+        item.tenantId, randomUUID(), item.unitId, item.title, item.documentNumber, item.categoryCode, pgTextArray(item.channels),
+        item.specialColumn, item.url, item.externalId, item.at, item.at,
+      ],
+    );
+    return rows.length ? mapRow(this.em, DisclosureItem, rows[0]) : null;
+  }
+
+  /** A category of the tenant's taxonomy as it is inside `tx`, or null. */
+  async categoryIn(tx: EntityManager, tenantId: number, code: string): Promise<{ active: boolean } | null> {
+    const [c] = await tx.execute(`select active from disclosure_category where tenant_id = ? and code = ?`, [tenantId, code]);
+    return c ? { active: c.active } : null;
+  }
+
+  /** Whether another item of the item's unit has this external id. */
+  async externalIdTaken(tx: EntityManager, item: DisclosureItem, externalId: string): Promise<boolean> {
+    const [dup] = await tx.execute(`select 1 from disclosure_item where tenant_id = ? and unit_id = ? and external_id = ? and id <> ?`, [
+      item.tenantId, item.unitId, externalId, item.id,
+    ]);
+    return !!dup;
+  }
+
+  /** Changes the given fields of a (locked) item; `updatedAt` always. */
+  async updateItem(
+    tx: EntityManager,
+    item: DisclosureItem,
+    change: Partial<Pick<DisclosureItem, 'title' | 'documentNumber' | 'categoryCode' | 'specialColumn' | 'url' | 'externalId'>> & { channels?: readonly string[] },
+  ): Promise<DisclosureItem> {
+    const set: Record<string, unknown> = { updated_at: new Date() };
+    if (change.title !== undefined) set.title = change.title;
+    if (change.documentNumber !== undefined) set.document_number = change.documentNumber;
+    if (change.categoryCode !== undefined) set.category_code = change.categoryCode;
+    if (change.channels !== undefined) set.channels = pgTextArray(change.channels);
+    if (change.specialColumn !== undefined) set.special_column = change.specialColumn;
+    if (change.url !== undefined) set.url = change.url;
+    if (change.externalId !== undefined) set.external_id = change.externalId;
+    const cols = Object.keys(set);
+    const [row] = await tx.execute(
+      `update disclosure_item set ${cols.map((c) => (c === 'channels' ? `${c} = ?::text[]` : `${c} = ?`)).join(', ')} where tenant_id = ? and id = ? returning *`,
+      [...cols.map((c) => set[c]), item.tenantId, item.id],
+    );
+    return mapRow(tx, DisclosureItem, row);
+  }
+
+  /** Records a workflow step of a (locked) item and moves it to `status`. */
+  async recordStep(
+    tx: EntityManager,
+    item: DisclosureItem,
+    status: DisclosureStatus,
+    publishedAt: Date | null,
+    review: Pick<DisclosureReview, 'step' | 'reviewer' | 'decision'> & { note?: string | null },
+  ): Promise<DisclosureItem> {
+    await tx.execute(
+      `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at) values (?, ?, ?, ?, ?, ?, ?, clock_timestamp())`,
+      [item.tenantId, randomUUID(), item.id, review.step, review.reviewer, review.decision, review.note ?? null],
+    );
+    const [row] = await tx.execute(
+      `update disclosure_item set status = ?, published_at = coalesce(?, published_at), updated_at = ? where tenant_id = ? and id = ? returning *`,
+      [status, publishedAt, new Date(), item.tenantId, item.id],
+    );
+    return mapRow(tx, DisclosureItem, row);
+  }
+
+  /** Whether a review approved the item since it was last submitted. */
+  async approvedSinceSubmit(tx: EntityManager, item: DisclosureItem): Promise<boolean> {
+    const [ok] = await tx.execute(
+      `select 1 from disclosure_review r
+        where r.tenant_id = ? and r.item_id = ? and r.decision = 'APPROVED' and r.step in ('OFFICE_REVIEW', 'LEGAL_REVIEW', 'CONFIDENTIALITY_REVIEW')
+          and r.at > (select max(s.at) from disclosure_review s where s.tenant_id = r.tenant_id and s.item_id = r.item_id and s.step = 'SUBMIT')
+        limit 1`,
+      [item.tenantId, item.id],
+    );
+    return !!ok;
+  }
+
+  /** Deletes a (locked) item with its workflow records. */
+  async deleteItem(tx: EntityManager, item: DisclosureItem): Promise<void> {
+    await tx.execute(`delete from disclosure_review where tenant_id = ? and item_id = ?`, [item.tenantId, item.id]);
+    await tx.execute(`delete from disclosure_item where tenant_id = ? and id = ?`, [item.tenantId, item.id]);
   }
 
   /** Workflow records of many items, oldest first. */

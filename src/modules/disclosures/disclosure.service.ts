@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../../context';
 import { BadInputError, NotFoundError } from '../../errors';
@@ -18,7 +17,6 @@ import {
   UpdateDisclosureItemInput,
 } from './disclosure.inputs';
 import { ItemKey, ItemListFilter } from './disclosure.repository';
-import { mapRow } from '../../db/rows';
 
 const CURSOR_TAG: Record<DisclosureOrder, string> = {
   [DisclosureOrder.PUBLISHED_AT_DESC]: 'dp',
@@ -45,11 +43,6 @@ export function publishedAtProblem(at: Date, now = Date.now()): string | null {
   if (at.getTime() > now + DAY_MS) return 'may not be more than 1 day in the future';
   if (at.getTime() < EARLIEST) return 'may not be before 1990';
   return null;
-}
-
-/** Array literal of validated enum values (no quoting needed); knex would expand a JS array binding into a list. */
-function pgTextArray(values: readonly string[]): string {
-  return `{${[...new Set(values)].join(',')}}`;
 }
 
 function checkLength(value: string | null | undefined, max: number, field: string): void {
@@ -106,15 +99,7 @@ async function step(
     const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
     if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
     const next = await body(tx as EntityManager, item);
-    await tx.execute(
-      `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at) values (?, ?, ?, ?, ?, ?, ?, clock_timestamp())`,
-      [item.tenantId, randomUUID(), item.id, next.review.step, next.review.reviewer, next.review.decision, next.review.note ?? null],
-    );
-    const [row] = await tx.execute(
-      `update disclosure_item set status = ?, published_at = coalesce(?, published_at), updated_at = ? where tenant_id = ? and id = ? returning *`,
-      [next.status, next.publishedAt ?? null, new Date(), item.tenantId, item.id],
-    );
-    return mapRow(tx as EntityManager, DisclosureItem, row);
+    return ctx.disclosures.recordStep(tx as EntityManager, item, next.status, next.publishedAt ?? null, next.review);
   });
 }
 
@@ -196,18 +181,12 @@ export const DisclosureService = {
       const p = urlProblem(input.url);
       if (p) throw new BadInputError(`\`input.url\` ${p}.`, 'input.url');
     }
-    const now = new Date();
-    const rows = await ctx.em.execute(
-      `insert into disclosure_item (tenant_id, id, unit_id, title, document_number, category_code, channels, special_column, url, status, published_at, external_id, created_at, updated_at)
-       values (?, ?, ?, ?, ?, ?, ?::text[], ?, ?, 'DRAFT', null, ?, ?, ?)
-       on conflict (tenant_id, unit_id, external_id) do nothing returning *`,
-      [
-        tenantId, randomUUID(), unit.id, input.title, input.documentNumber ?? null, input.categoryCode, pgTextArray(input.channels),
-        input.specialColumn ?? null, input.url ?? null, input.externalId ?? null, now, now,
-      ],
-    );
-    if (rows.length === 0) throw new BadInputError(`Unit ${unit.code} already has an item with externalId ${input.externalId}.`, 'input.externalId');
-    return mapRow(ctx.em, DisclosureItem, rows[0]);
+    const item = await ctx.disclosures.insertDraft({
+      tenantId, unitId: unit.id, title: input.title, documentNumber: input.documentNumber ?? null, categoryCode: input.categoryCode, channels: input.channels,
+      specialColumn: input.specialColumn ?? null, url: input.url ?? null, externalId: input.externalId ?? null, at: new Date(),
+    });
+    if (!item) throw new BadInputError(`Unit ${unit.code} already has an item with externalId ${input.externalId}.`, 'input.externalId');
+    return item;
   },
 
   async update(ctx: RequestContext, id: string, input: UpdateDisclosureItemInput): Promise<DisclosureItem> {
@@ -224,30 +203,15 @@ export const DisclosureService = {
       if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
       if (item.status !== DisclosureStatus.DRAFT) refuse(item, 'update', 'DRAFT');
       if (input.categoryCode !== undefined && input.categoryCode !== item.categoryCode) {
-        const [c] = await tx.execute(`select active from disclosure_category where tenant_id = ? and code = ?`, [item.tenantId, input.categoryCode]);
+        const c = await ctx.disclosures.categoryIn(tx as EntityManager, item.tenantId, input.categoryCode);
         if (!c) throw new BadInputError(`Category ${input.categoryCode} does not exist in this tenant's taxonomy.`, 'input.categoryCode');
         if (!c.active) throw new BadInputError(`Category ${input.categoryCode} is inactive and takes no new items.`, 'input.categoryCode');
       }
-      const set: Record<string, unknown> = { updated_at: new Date() };
-      if (input.title !== undefined) set.title = input.title;
-      if (input.documentNumber !== undefined) set.document_number = input.documentNumber;
-      if (input.categoryCode !== undefined) set.category_code = input.categoryCode;
-      if (input.channels !== undefined) set.channels = pgTextArray(input.channels);
-      if (input.specialColumn !== undefined) set.special_column = input.specialColumn;
-      if (input.url !== undefined) set.url = input.url;
-      if (input.externalId !== undefined) set.external_id = input.externalId;
-      if (input.externalId) {
-        const [dup] = await tx.execute(`select 1 from disclosure_item where tenant_id = ? and unit_id = ? and external_id = ? and id <> ?`, [
-          item.tenantId, item.unitId, input.externalId, item.id,
-        ]);
-        if (dup) throw new BadInputError(`The unit already has an item with externalId ${input.externalId}.`, 'input.externalId');
+      if (input.externalId && (await ctx.disclosures.externalIdTaken(tx as EntityManager, item, input.externalId))) {
+        throw new BadInputError(`The unit already has an item with externalId ${input.externalId}.`, 'input.externalId');
       }
-      const cols = Object.keys(set);
-      const [row] = await tx.execute(
-        `update disclosure_item set ${cols.map((c) => (c === 'channels' ? `${c} = ?::text[]` : `${c} = ?`)).join(', ')} where tenant_id = ? and id = ? returning *`,
-        [...cols.map((c) => set[c]), item.tenantId, item.id],
-      );
-      return mapRow(tx as EntityManager, DisclosureItem, row);
+      const { title, documentNumber, categoryCode, channels, specialColumn, url, externalId } = input;
+      return ctx.disclosures.updateItem(tx as EntityManager, item, { title, documentNumber, categoryCode, channels, specialColumn, url, externalId });
     });
   },
 
@@ -287,13 +251,7 @@ export const DisclosureService = {
     }
     return step(ctx, id, async (tx, item) => {
       if (item.status !== DisclosureStatus.IN_REVIEW) refuse(item, 'publish', 'IN_REVIEW');
-      const [ok] = await tx.execute(
-        `select 1 from disclosure_review r
-          where r.tenant_id = ? and r.item_id = ? and r.decision = 'APPROVED' and r.step in ('OFFICE_REVIEW', 'LEGAL_REVIEW', 'CONFIDENTIALITY_REVIEW')
-            and r.at > (select max(s.at) from disclosure_review s where s.tenant_id = r.tenant_id and s.item_id = r.item_id and s.step = 'SUBMIT')
-          limit 1`,
-        [item.tenantId, item.id],
-      );
+      const ok = await ctx.disclosures.approvedSinceSubmit(tx, item);
       if (!ok) {
         throw new BadInputError(`Cannot publish disclosure item ${item.id}: it is IN_REVIEW without an approving review since it was submitted.`, 'id', {
           status: item.status,
@@ -324,8 +282,7 @@ export const DisclosureService = {
       if (item.status === DisclosureStatus.PUBLISHED) {
         throw new BadInputError(`Cannot delete disclosure item ${item.id}: it is PUBLISHED; withdraw it first.`, 'id', { status: item.status });
       }
-      await tx.execute(`delete from disclosure_review where tenant_id = ? and item_id = ?`, [item.tenantId, item.id]);
-      await tx.execute(`delete from disclosure_item where tenant_id = ? and id = ?`, [item.tenantId, item.id]);
+      await ctx.disclosures.deleteItem(tx as EntityManager, item);
       return item.id;
     });
   },

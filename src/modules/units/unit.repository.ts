@@ -312,4 +312,15 @@ export class UnitRepository {
     for (const row of rows) out.set(row.root_id, Number(row.n));
     return out;
   }
+
+  /**
+   * Moves a unit under another parent, in one transaction: the triggers rewrite its subtree's paths
+   * and move its rolled-up figures to the new ancestors.
+   */
+  async moveUnder(unit: { tenantId: number; id: string }, parentId: string): Promise<void> {
+    await this.em.transactional(async (tx) => {
+      await tx.execute('update org_unit set parent_id = ?, updated_at = now() where tenant_id = ? and id = ?', [parentId, unit.tenantId, unit.id]);
+    });
+  }
+
 }

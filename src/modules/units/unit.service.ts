@@ -116,9 +116,7 @@ export const UnitService = {
       throw new BadInputError(`A ${unit.level} unit needs a parent above it; ${parent.code} is ${parent.level}.`, 'parentId');
     }
     if (unit.parentId === parent.id) return unit;
-    await ctx.em.transactional(async (tx) => {
-      await tx.execute('update org_unit set parent_id = ?, updated_at = now() where tenant_id = ? and id = ?', [parent.id, unit.tenantId, unit.id]);
-    });
+    await ctx.units.moveUnder(unit, parent.id);
     ctx.loaders.units.byId.clearAll();
     return (await ctx.loaders.units.byId.load(id))!;
   },
