@@ -13,12 +13,19 @@ import { Migration20261122090000_reports_inspection } from './Migration202611220
 import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
 import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
 import { Migration20261122100000_api_keys } from './Migration20261122100000_api_keys';
-import { Migration20261122110000_open_due_rows } from './Migration20261122110000_open_due_rows';
+import { OpenDueRowsRestoringDown } from './repairs/open-due-rows-down';
 import { Migration20261202110000_hardening } from './Migration20261202110000_hardening';
 import { Migration20261202120000_data_versions } from './Migration20261202120000_data_versions';
 import { Migration20261202130000_external_id_lookup } from './Migration20261202130000_external_id_lookup';
 
-/** Every migration, in order. A new migration must be added here (the drift test catches a miss). */
+/**
+ * Every migration, in order. A new migration must be added here (the drift test catches a miss).
+ *
+ * Two migrations share the timestamp 20261122090000 (item_unit_published, reports_inspection).
+ * Databases record migrations by name, and both names ran everywhere, so they keep them: renaming
+ * one would run it again. They touch different tables, and run in the order listed. Every other
+ * timestamp is unique (test/db/migrations.test.ts), and new ones must be.
+ */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122000000_units', class: Migration20261122000000_units },
   { name: 'Migration20261122010000_calendar', class: Migration20261122010000_calendar },
@@ -34,7 +41,8 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
   { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
   { name: 'Migration20261122100000_api_keys', class: Migration20261122100000_api_keys },
-  { name: 'Migration20261122110000_open_due_rows', class: Migration20261122110000_open_due_rows },
+  // 110000 with the down() that restores what was before it (repairs/open-due-rows-down.ts).
+  { name: 'Migration20261122110000_open_due_rows', class: OpenDueRowsRestoringDown },
   { name: 'Migration20261202110000_hardening', class: Migration20261202110000_hardening },
   { name: 'Migration20261202120000_data_versions', class: Migration20261202120000_data_versions },
   { name: 'Migration20261202130000_external_id_lookup', class: Migration20261202130000_external_id_lookup },
