@@ -3,6 +3,9 @@ import type { CacheConfig } from './cache/config';
 import type { SubscriptionConfig } from './subscriptions/config';
 import { HARDENING_ENV, HardeningLimits, hardeningLimits } from './http/limits-config';
 
+/** Largest `first` of a connection unless MAX_PAGE_SIZE says otherwise (also what schema.graphql states). */
+export const DEFAULT_MAX_PAGE_SIZE = 500;
+
 /** Log levels pino understands. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -147,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     DATA_DIR: str({ default: './data' }),
     LOG_LEVEL: str({ choices: [...LOG_LEVELS], default: 'info' }),
     NODE_ENV: str({ choices: ['development', 'production', 'test'], default: 'production' }),
-    MAX_PAGE_SIZE: num({ default: 500 }),
+    MAX_PAGE_SIZE: num({ default: DEFAULT_MAX_PAGE_SIZE }),
     DB_POOL_SIZE: num({ default: 10 }),
     DB_ACQUIRE_TIMEOUT_MS: num({ default: 5_000 }),
     DB_CALLER_WAIT_MS: num({ default: 30_000 }),

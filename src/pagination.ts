@@ -1,4 +1,5 @@
-import { ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { ArgsType, ClassType, Field, Int, ObjectType } from 'type-graphql';
+import { IsOptional, MaxLength } from 'class-validator';
 import { BadInputError } from './errors';
 
 @ObjectType({ description: 'Relay page information.' })
@@ -104,4 +105,35 @@ export function toConnection<T>(rows: T[], first: number, cursorOf: (row: T) => 
     },
     countTotal: () => (memo ??= totalCount()),
   };
+}
+
+/**
+ * Stands for the configured largest page (MAX_PAGE_SIZE) in schema descriptions: `getSchema`
+ * (src/schema.ts) writes the number in, so a description never states a limit the server does not apply.
+ */
+export const MAX_PAGE_SIZE_TEXT = '{MAX_PAGE_SIZE}';
+
+const pageArgs = new Map<number, ClassType>();
+
+/**
+ * The `first`/`after` arguments of a connection, as a base class for its ArgsType (type-graphql
+ * inheritance): `class UnitsArgs extends PageArgs() { filter … }`. `first` is checked against
+ * the configured maximum by `checkFirst`.
+ */
+export function PageArgs(defaultFirst = 50): ClassType<{ first: number; after?: string }> {
+  const known = pageArgs.get(defaultFirst);
+  if (known) return known as ClassType<{ first: number; after?: string }>;
+
+  @ArgsType()
+  class PageArgsType {
+    @Field(() => Int, { defaultValue: defaultFirst, description: `Page size, at most ${MAX_PAGE_SIZE_TEXT}.` })
+    first!: number;
+
+    @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
+    @IsOptional()
+    @MaxLength(512)
+    after?: string;
+  }
+  pageArgs.set(defaultFirst, PageArgsType);
+  return PageArgsType;
 }

@@ -82,7 +82,7 @@ export async function startServer(config: AppConfig, db: Database, logger: Logge
   const versions = new DataVersions(db, logger);
   await versions.start();
   const responseCache = new ResponseCache(config.cache, versions, logger);
-  const schema = await getSchema();
+  const schema = await getSchema({ maxPageSize: config.maxPageSize });
   const subscriptions = startSubscriptionServer({ httpServer, schema, db, config, logger, versions, verifyToken: deps.verifyToken, formatError });
 
   const apollo = new ApolloServer<RequestContext>({

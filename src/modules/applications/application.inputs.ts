@@ -2,6 +2,8 @@ import { ArgsType, Field, ID, InputType, Int, Float } from 'type-graphql';
 import { IsOptional, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { ApplicantType, ApplicationChannel, ApplicationOutcome, ApplicationStatus, DisputeKind, DisputeOutcome, DisputeStatus } from './application.enums';
+import { OwnerFilterInput } from '../units/owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 const TENANT_RE = /^\d{6}$/;
 
@@ -102,18 +104,7 @@ export class WithdrawDisclosureApplicationArgs {
 }
 
 @InputType({ description: 'Filters for `disclosureApplications`; all given conditions must hold.' })
-export class DisclosureApplicationFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant.' })
-  @IsOptional()
-  @Matches(TENANT_RE, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true, description: 'Applications of this unit (with `subtree`: of it and every unit below).' })
-  unitId?: string;
-
-  @Field({ nullable: true, defaultValue: false })
-  subtree?: boolean;
-
+export class DisclosureApplicationFilter extends OwnerFilterInput {
   @Field(() => ApplicationStatus, { nullable: true })
   status?: ApplicationStatus;
 
@@ -148,19 +139,11 @@ export class DisclosureApplicationFilter {
 }
 
 @ArgsType()
-export class DisclosureApplicationsArgs {
+export class DisclosureApplicationsArgs extends PageArgs() {
   @Field(() => DisclosureApplicationFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: DisclosureApplicationFilter;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most MAX_PAGE_SIZE.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }
 
 @InputType({ description: 'A reconsideration or lawsuit as filed.' })
@@ -207,18 +190,7 @@ export class ConcludeDisclosureDisputeArgs {
 }
 
 @InputType({ description: 'Filters for `disclosureDisputes`; all given conditions must hold.' })
-export class DisclosureDisputeFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant.' })
-  @IsOptional()
-  @Matches(TENANT_RE, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true })
-  unitId?: string;
-
-  @Field({ nullable: true, defaultValue: false })
-  subtree?: boolean;
-
+export class DisclosureDisputeFilter extends OwnerFilterInput {
   @Field(() => ID, { nullable: true })
   applicationId?: string;
 
@@ -239,17 +211,9 @@ export class DisclosureDisputeFilter {
 }
 
 @ArgsType()
-export class DisclosureDisputesArgs {
+export class DisclosureDisputesArgs extends PageArgs() {
   @Field(() => DisclosureDisputeFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: DisclosureDisputeFilter;
-
-  @Field(() => Int, { defaultValue: 50 })
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }

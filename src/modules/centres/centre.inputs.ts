@@ -3,6 +3,8 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { IsOptional, IsUrl, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CentreKind, CentreStatus } from './centre.enums';
+import { OwnerFilterInput } from '../units/owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 const TENANT = /^\d{6}$/;
 const NOT_BLANK = /\S/;
@@ -112,18 +114,7 @@ export class ReportCentreCheckArgs {
 }
 
 @InputType({ description: 'Filters for `centres`; all given conditions must hold.' })
-export class CentreFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant, e.g. "430000".' })
-  @IsOptional()
-  @Matches(TENANT, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true, description: 'Centres of this unit (with `subtree`, of this unit and every unit below it).' })
-  unitId?: string;
-
-  @Field({ nullable: true, description: 'With `unitId`: include the centres of every unit below it.' })
-  subtree?: boolean;
-
+export class CentreFilter extends OwnerFilterInput {
   @Field(() => CentreKind, { nullable: true })
   kind?: CentreKind;
 
@@ -152,17 +143,9 @@ export class CentreFilter {
 }
 
 @ArgsType()
-export class CentresArgs {
+export class CentresArgs extends PageArgs() {
   @Field(() => CentreFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: CentreFilter;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }

@@ -9,6 +9,7 @@ import { CentreCheckInput, CentresArgs, CreateCentreArgs, ReportCentreCheckArgs,
 import { CentreService } from './centre.service';
 import { MAX_CHECKS_PER_REPORT, reportCentreChecks } from './centre.ingest';
 import { CentreCheckReport, CentreChecksReport, CentreConnection } from './centre.types';
+import { MAX_PAGE_SIZE_TEXT } from '../../pagination';
 
 @Resolver(() => Centre)
 export class CentreResolver {
@@ -36,7 +37,7 @@ export class CentreResolver {
   checks(
     @Root() centre: Centre,
     @Ctx() ctx: RequestContext,
-    @Arg('first', () => Int, { defaultValue: 20, description: 'How many, at most 500.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 20, description: `How many, at most ${MAX_PAGE_SIZE_TEXT}.` }) first: number,
   ): Promise<CentreCheck[]> {
     return CentreService.checks(ctx, centre, first);
   }

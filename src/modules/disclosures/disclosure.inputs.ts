@@ -2,6 +2,8 @@ import { ArgsType, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { DisclosureChannel, DisclosureDecision, DisclosureOrder, DisclosureReviewStep, DisclosureStatus } from './disclosure.enums';
+import { OwnerFilterInput } from '../units/owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 export const CATEGORY_CODE_RE = /^[A-Z][A-Z0-9_]{0,39}$/;
 export const MAX_INGEST_ROWS = 5000;
@@ -124,18 +126,7 @@ export class ReviewDisclosureItemInput {
 }
 
 @InputType({ description: 'Filters for `disclosureItems`; all given conditions must hold.' })
-export class DisclosureItemFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant.' })
-  @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true })
-  unitId?: string;
-
-  @Field({ nullable: true, description: 'With unitId: the unit and every unit below it.' })
-  subtree?: boolean;
-
+export class DisclosureItemFilter extends OwnerFilterInput {
   @Field(() => DisclosureStatus, { nullable: true })
   status?: DisclosureStatus;
 
@@ -170,7 +161,7 @@ export class DisclosureItemFilter {
 }
 
 @ArgsType()
-export class DisclosureItemsArgs {
+export class DisclosureItemsArgs extends PageArgs() {
   @Field(() => DisclosureItemFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
@@ -178,14 +169,6 @@ export class DisclosureItemsArgs {
 
   @Field(() => DisclosureOrder, { defaultValue: DisclosureOrder.PUBLISHED_AT_DESC })
   order!: DisclosureOrder;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }
 
 @InputType({ description: 'One item pushed by an integrator. Give unitCode (or unitId). Checked in the service, every row before any write.' })
@@ -276,18 +259,10 @@ export class ReviewDisclosureItemArgs {
 }
 
 @ArgsType()
-export class UnitDisclosureItemsArgs {
+export class UnitDisclosureItemsArgs extends PageArgs(20) {
   @Field({ defaultValue: false, description: 'Include the items of every unit below.' })
   subtree!: boolean;
 
   @Field(() => DisclosureStatus, { nullable: true })
   status?: DisclosureStatus;
-
-  @Field(() => Int, { defaultValue: 20, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }

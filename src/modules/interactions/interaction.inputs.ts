@@ -2,6 +2,8 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { IsOptional, Length, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { GraphQLDateTime, GraphQLLocalDate } from 'graphql-scalars';
 import { InteractionChannel, InteractionKind, InteractionStatus } from './interaction.enums';
+import { OwnerFilterInput } from '../units/owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 export const MAX_SUBJECT = 500;
 export const MAX_REQUESTER_NAME = 100;
@@ -105,18 +107,7 @@ export class InteractionIngestRow {
 }
 
 @InputType({ description: 'Filters for `interactions`; all given conditions must hold.' })
-export class InteractionFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant.' })
-  @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true, description: 'Events of this unit (and, with subtree, of every unit below it).' })
-  unitId?: string;
-
-  @Field({ nullable: true, description: 'With unitId: include every unit below it, at any depth.' })
-  subtree?: boolean;
-
+export class InteractionFilter extends OwnerFilterInput {
   @Field(() => InteractionKind, { nullable: true })
   kind?: InteractionKind;
 
@@ -153,17 +144,9 @@ export class InteractionFilter {
 }
 
 @ArgsType()
-export class InteractionsArgs {
+export class InteractionsArgs extends PageArgs() {
   @Field(() => InteractionFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: InteractionFilter;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }

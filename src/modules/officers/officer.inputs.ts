@@ -2,6 +2,8 @@ import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { GraphQLLocalDate } from 'graphql-scalars';
 import { IsEmail, IsOptional, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { OfficerRole } from './officer.enums';
+import { OwnerFilterInput } from '../units/owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 const TENANT = /^\d{6}$/;
 const NOT_BLANK = /\S/;
@@ -112,18 +114,7 @@ export class SetResponsibleDepartmentArgs {
 }
 
 @InputType({ description: 'Filters for `officers`; all given conditions must hold.' })
-export class OfficerFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant, e.g. "430000".' })
-  @IsOptional()
-  @Matches(TENANT, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
-  @Field(() => ID, { nullable: true, description: 'Officers of this unit (with `subtree`, of this unit and every unit below it).' })
-  unitId?: string;
-
-  @Field({ nullable: true, description: 'With `unitId`: include the officers of every unit below it.' })
-  subtree?: boolean;
-
+export class OfficerFilter extends OwnerFilterInput {
   @Field(() => OfficerRole, { nullable: true })
   role?: OfficerRole;
 
@@ -132,17 +123,9 @@ export class OfficerFilter {
 }
 
 @ArgsType()
-export class OfficersArgs {
+export class OfficersArgs extends PageArgs() {
   @Field(() => OfficerFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: OfficerFilter;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }

@@ -1,14 +1,11 @@
 import { ArgsType, Field, ID, InputType, Int } from 'type-graphql';
 import { IsOptional, Length, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
 import { UnitKind, UnitLevel } from './unit.enums';
+import { TenantFilterInput } from './owner-filter.inputs';
+import { PageArgs } from '../../pagination';
 
 @InputType({ description: 'Filters for `units`; all given conditions must hold.' })
-export class UnitFilter {
-  @Field({ nullable: true, description: 'Province code of the tenant, e.g. "430000".' })
-  @IsOptional()
-  @Matches(/^\d{6}$/, { message: 'filter.tenant must be a 6-digit province code' })
-  tenant?: string;
-
+export class UnitFilter extends TenantFilterInput {
   @Field(() => UnitLevel, { nullable: true })
   level?: UnitLevel;
 
@@ -28,30 +25,15 @@ export class UnitFilter {
 }
 
 @ArgsType()
-export class UnitsArgs {
+export class UnitsArgs extends PageArgs() {
   @Field(() => UnitFilter, { nullable: true })
   @IsOptional()
   @ValidateNested()
   filter?: UnitFilter;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  first!: number;
-
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge of the previous page.' })
-  @IsOptional()
-  @MaxLength(512)
-  after?: string;
 }
 
 @ArgsType()
-export class DescendantsArgs {
+export class DescendantsArgs extends PageArgs() {
   @Field(() => UnitLevel, { nullable: true })
   level?: UnitLevel;
-
-  @Field(() => Int, { defaultValue: 50, description: 'Page size, at most 500.' })
-  @Min(0)
-  first!: number;
-
-  @Field(() => String, { nullable: true })
-  after?: string;
 }
