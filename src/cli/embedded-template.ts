@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ensureTemplate } from '../db/embedded-template';
+import { ensureTemplate } from '../db/embedded-template-build';
 
 /**
  * Builds dist/embedded-template/ when it is missing or stale (run by scripts/build.mjs after tsc):

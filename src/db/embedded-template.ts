@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
  * (the first start, every in-memory store of the tests) unpacks it instead of running initdb and the
  * migrations in WASM, which is most of an empty store's opening time. Anything the template lacks
  * (a migration added since) the ordinary migration step applies; a template built for another PGlite
- * or another set of migrations is not used at all.
+ * or another set of migrations is not used at all. Building it: embedded-template-build.ts (apart, as
+ * it needs the store and the migrations, which need this file).
  */
 /** The project's root (this file runs from src/db under the tests, from dist/src/db otherwise). */
 function projectRoot(): string {
@@ -17,12 +18,12 @@ function projectRoot(): string {
   return dir;
 }
 const ROOT = projectRoot();
-const DIR = join(ROOT, 'dist', 'embedded-template');
-const TARBALL = join(DIR, 'cluster.tar.gz');
-const KEY_FILE = join(DIR, 'key.json');
+export const DIR = join(ROOT, 'dist', 'embedded-template');
+export const TARBALL = join(DIR, 'cluster.tar.gz');
+export const KEY_FILE = join(DIR, 'key.json');
 
 /** The PGlite release: a template made by another is never used. */
-function pgliteVersion(): string {
+export function pgliteVersion(): string {
   // The package's own package.json is not exported: found from its entry point.
   let pkg = dirname(require.resolve('@electric-sql/pglite'));
   while (!existsSync(join(pkg, 'package.json')) && dirname(pkg) !== pkg) pkg = dirname(pkg);
@@ -33,7 +34,7 @@ function pgliteVersion(): string {
  * The migrations' sources, hashed (null where only dist/ was shipped, as in the container image,
  * which builds its template from the same sources in the same build).
  */
-function migrationsHash(): string | null {
+export function migrationsHash(): string | null {
   const dir = join(ROOT, 'migrations');
   if (!existsSync(dir)) return null;
   const hash = createHash('sha256');
@@ -52,32 +53,4 @@ export function usableTemplate(): string | null {
   } catch {
     return null;
   }
-}
-
-/** Builds the template when it is missing or stale; returns whether it built one. */
-export async function ensureTemplate(log: (msg: string) => void = () => undefined): Promise<boolean> {
-  if (usableTemplate()) return false;
-  const started = Date.now();
-  const { startEmbedded } = await import('./embedded');
-  const { MikroORM } = await import('@mikro-orm/postgresql');
-  const { ormOptions, migrate } = await import('./orm');
-  const embedded = await startEmbedded(null, { fromTemplate: false });
-  try {
-    const orm = await MikroORM.init(ormOptions(embedded.url, 1, { acquireTimeoutMs: 120_000 }));
-    try {
-      await migrate(orm);
-    } finally {
-      await orm.close(true);
-    }
-    const tarball = await embedded.dump();
-    mkdirSync(DIR, { recursive: true });
-    // Written aside and renamed: a process reading the template never sees half of it.
-    writeFileSync(`${TARBALL}.tmp`, tarball);
-    renameSync(`${TARBALL}.tmp`, TARBALL);
-    writeFileSync(KEY_FILE, JSON.stringify({ pglite: pgliteVersion(), migrations: migrationsHash(), built: new Date().toISOString() }) + '\n');
-  } finally {
-    await embedded.close();
-  }
-  log(`embedded store template built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return true;
 }
