@@ -115,6 +115,13 @@ describe('one bulk contract', () => {
     expect(item.ingestDisclosures).toEqual({ accepted: 1, duplicates: 0, replayed: false });
     const none = await gqlData(t, CHECKS, { checks: [] }, key);
     expect(none.reportCentreChecks.received).toBe(0);
+    // The single writes too.
+    const one = await gqlData(t, `mutation($u: ID!) { createInteraction(input: { unitId: $u, kind: MAILBOX, channel: PORTAL, subject: "无租户", receivedAt: "2024-03-01T00:00:00Z" }) { unit { code } } }`, { u: u.furong.id }, key);
+    expect(one.createInteraction.unit.code).toBe('430102');
+    const draft = await gqlData(t, `mutation($u: ID!) { createDisclosureItem(input: { unitId: $u, title: "无租户", categoryCode: "NOTICE", channels: [WECHAT] }) { status } }`, { u: u.furong.id }, key);
+    expect(draft.createDisclosureItem.status).toBe('DRAFT');
+    const mismatch = await gql(t, `mutation($u: ID!) { createInteraction(input: { tenant: "140000", unitId: $u, kind: MAILBOX, channel: PORTAL, subject: "x", receivedAt: "2024-03-01T00:00:00Z" }) { id } }`, { u: u.furong.id }, key);
+    expect(mismatch.body.errors![0].extensions).toMatchObject({ field: 'input.tenant', reason: 'TENANT_MISMATCH' });
   });
 
   it('a Changsha key writing to Zhuzhou 430200 is told the truth without learning that 430200 exists', async () => {

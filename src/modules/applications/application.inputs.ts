@@ -9,9 +9,10 @@ const TENANT_RE = /^\d{6}$/;
 
 @InputType({ description: 'A disclosure application as received.' })
 export class CreateDisclosureApplicationInput {
-  @Field({ description: 'Province code of the tenant, e.g. "430000".' })
+  @Field(() => String, { nullable: true, description: 'Province code of the tenant, e.g. "430000"; optional: the credential fixes it (when given it must match).' })
+  @IsOptional()
   @Matches(TENANT_RE, { message: 'tenant must be a 6-digit province code' })
-  tenant!: string;
+  tenant?: string | null;
 
   @Field(() => ID, { description: 'The unit the application was addressed to (a unit of `tenant`).' })
   unitId!: string;
@@ -148,9 +149,10 @@ export class DisclosureApplicationsArgs extends PageArgs() {
 
 @InputType({ description: 'A reconsideration or lawsuit as filed.' })
 export class FileDisclosureDisputeInput {
-  @Field({ description: 'Province code of the tenant.' })
+  @Field(() => String, { nullable: true, description: 'Province code of the tenant, e.g. "430000"; optional: the credential fixes it (when given it must match).' })
+  @IsOptional()
   @Matches(TENANT_RE, { message: 'tenant must be a 6-digit province code' })
-  tenant!: string;
+  tenant?: string | null;
 
   @Field(() => ID, { description: 'The unit whose disclosure is disputed (a unit of `tenant`).' })
   unitId!: string;

@@ -76,14 +76,12 @@ async function unitRestriction(unitId: string | undefined, subtree: boolean | un
   return { unitId: checkUuid(unitId, 'filter.unitId'), subtree: subtree === true };
 }
 
-/** The unit a write names: it must exist and belong to the tenant the call names. */
-async function unitOfTenant(ctx: RequestContext, tenant: string, unitId: string, prefix: string): Promise<{ tenantId: number; unit: OrgUnit }> {
-  const t = await ctx.tenantByCode(tenant);
-  if (!t) throw new BadInputError(`No tenant with province code ${tenant}.`, `${prefix}.tenant`);
+/** The unit a write names: it must exist in the caller's write area, in the tenant the credential fixes. */
+async function unitOfTenant(ctx: RequestContext, tenant: string | null | undefined, unitId: string, prefix: string): Promise<{ tenantId: number; unit: OrgUnit }> {
+  const t = await ctx.writeTenant(tenant, `${prefix}.tenant`);
   checkUuid(unitId, `${prefix}.unitId`);
   const unit = await ctx.loaders.units.byId.load(unitId);
-  if (!unit) throw new BadInputError(`No unit ${unitId}.`, `${prefix}.unitId`);
-  if (unit.tenantId !== t.id) throw new BadInputError(`Unit ${unit.code} does not belong to tenant ${tenant}.`, `${prefix}.unitId`);
+  if (!unit || unit.tenantId !== t.id) throw new BadInputError(`No unit ${unitId} in ${ctx.writeArea()}.`, `${prefix}.unitId`);
   return { tenantId: t.id, unit };
 }
 
@@ -280,7 +278,7 @@ export const ApplicationService = {
     if (input.applicationId) {
       checkUuid(input.applicationId, 'input.applicationId');
       const app = await ctx.loaders.applications.byId.load(input.applicationId);
-      if (!app || app.tenantId !== tenantId) throw new BadInputError(`No application ${input.applicationId} in tenant ${input.tenant}.`, 'input.applicationId');
+      if (!app || app.tenantId !== tenantId) throw new BadInputError(`No application ${input.applicationId} in ${ctx.writeArea()}.`, 'input.applicationId');
       if (app.unitId !== unit.id) throw new BadInputError('The application was addressed to another unit.', 'input.applicationId');
       if (filedAt < app.receivedAt) throw new BadInputError('`filedAt` must not be before the application was received.', 'input.filedAt');
       applicationId = app.id;

@@ -27,9 +27,10 @@ export class DisclosureCategoryInput {
 
 @InputType({ description: 'A new disclosure item; it starts as DRAFT.' })
 export class CreateDisclosureItemInput {
-  @Field({ description: 'Province code of the tenant, e.g. "430000".' })
+  @Field(() => String, { nullable: true, description: 'Province code of the tenant, e.g. "430000"; optional: the credential fixes it (when given it must match).' })
+  @IsOptional()
   @Matches(/^\d{6}$/, { message: 'input.tenant must be a 6-digit province code' })
-  tenant!: string;
+  tenant?: string | null;
 
   @Field(() => ID)
   unitId!: string;

@@ -170,7 +170,7 @@ export const DisclosureService = {
   },
 
   async create(ctx: RequestContext, input: CreateDisclosureItemInput): Promise<DisclosureItem> {
-    const tenantId = await ctx.requireTenantId(input.tenant, 'input.tenant');
+    const { id: tenantId } = await ctx.writeTenant(input.tenant, 'input.tenant');
     if (!UUID_RE.test(input.unitId)) throw new BadInputError('`input.unitId` is not a unit id.', 'input.unitId');
     const unit = await ctx.loaders.units.byId.load(input.unitId);
     if (!unit || unit.tenantId !== tenantId) {

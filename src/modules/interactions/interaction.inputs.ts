@@ -15,9 +15,10 @@ export const MAX_INGEST_ROWS = 5000;
 
 @InputType({ description: 'A new interaction event.' })
 export class CreateInteractionInput {
-  @Field({ description: 'Province code of the tenant, e.g. "430000"; the unit must belong to it.' })
+  @Field(() => String, { nullable: true, description: 'Province code of the tenant, e.g. "430000"; optional: the credential fixes it (when given it must match).' })
+  @IsOptional()
   @Matches(/^\d{6}$/, { message: 'input.tenant must be a 6-digit province code' })
-  tenant!: string;
+  tenant?: string | null;
 
   @Field(() => ID)
   unitId!: string;

@@ -151,7 +151,7 @@ export const InteractionService = {
 
   async create(ctx: RequestContext, input: CreateInteractionInput): Promise<InteractionEvent> {
     const now = Date.now();
-    const tenantId = await ctx.requireTenantId(input.tenant, 'input.tenant');
+    const { id: tenantId } = await ctx.writeTenant(input.tenant, 'input.tenant');
     checkId(input.unitId, 'input.unitId');
     const errors: { field: string; message: string }[] = [];
     checkEventFields(input, now, (field, message) => errors.push({ field, message }));
