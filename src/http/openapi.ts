@@ -55,7 +55,7 @@ const READ_SECURITY = [{}, { bearer: [] }, { apiKey: [] }];
 function csvBody(columns: readonly string[], required: readonly string[], example: string) {
   return {
     required: true,
-    description: `CSV, UTF-8 (a BOM is fine), comma-separated, first line the column names. Columns: ${columns.join(', ')}; required: ${required.join(', ')}. An empty cell is an absent value. Unknown columns are refused.`,
+    description: `CSV, UTF-8 (a BOM is fine; another charset when the Content-Type names it, e.g. text/csv; charset=gbk), comma-separated, first line the column names. Columns: ${columns.join(', ')}; required: ${required.join(', ')}. An empty cell is an absent value. Unknown columns are refused.`,
     content: { 'text/csv': { schema: { type: 'string' }, example } },
   };
 }

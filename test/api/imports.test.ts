@@ -78,6 +78,17 @@ describe('POST /imports/events', () => {
     expect(await count('interaction_event')).toBe(before + 40);
   });
 
+  it('reads a file saved in GBK when the request says so (charset=gbk)', async () => {
+    // "中文咨询" in GBK, as a spreadsheet saves it on a Chinese Windows.
+    const subject = Buffer.from('d6d0cec4d7c9d1af', 'hex');
+    const body = Buffer.concat([Buffer.from('unitCode,kind,channel,subject,receivedAt\n430100,CONSULTATION,PORTAL,'), subject, Buffer.from(',2024-03-05 10:00\n')]);
+    const res = await fetch(`${t.base}/imports/events`, { method: 'POST', headers: { 'content-type': 'text/csv; charset=gbk', 'idempotency-key': 'gbk-1', ...key }, body });
+    const answer: any = await res.json();
+    expect([res.status, answer.accepted]).toEqual([200, 1]);
+    const [row] = await db('select subject from interaction_event where id = ?', [answer.ids[0]]);
+    expect(row.subject).toBe('中文咨询');
+  });
+
   it('reports every bad row with its line in the file, and writes nothing', async () => {
     const before = await count('interaction_event');
     const csv = eventsCsv(50, 'bad', (i, cols) => {

@@ -76,7 +76,7 @@ export function importRoutes(contextOf: ContextFactory, opts: { formatError: Err
         const bodyError = await new Promise<{ status?: number; message?: string } | undefined>((resolve) => text(req, res, (err?: unknown) => resolve(err as never)));
         if (bodyError) {
           const status = Number(bodyError.status) >= 400 && Number(bodyError.status) < 500 ? Number(bodyError.status) : 400;
-          const message = status === 413 ? `The file is larger than the ${opts.bodyLimit} bytes allowed; split it.` : 'The request body cannot be read as UTF-8 text.';
+          const message = status === 413 ? `The file is larger than the ${opts.bodyLimit} bytes allowed; split it.` : 'The file cannot be read as text in the charset it names (UTF-8 when it names none).';
           res.status(status).json({ error: { code: 'BAD_USER_INPUT', reason: status === 413 ? 'BODY_TOO_LARGE' : 'BAD_BODY', message } });
           return;
         }
