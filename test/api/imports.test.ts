@@ -94,15 +94,16 @@ describe('POST /imports/events', () => {
     const csv = eventsCsv(50, 'bad', (i, cols) => {
       if (i === 7) cols[0] = '430200'; // Zhuzhou: outside the key's subtree
       if (i === 42) cols[4] = '2024-02-31 09:00'; // no such day
-      if (i === 43) cols[1] = 'FAX';
+      if (i === 43) (cols[1] = 'FAX'), (cols[3] = '');
     });
     const res = await post('/imports/events', csv, { ...key, 'idempotency-key': 'bad-file' });
     expect(res.status).toBe(400);
-    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_ROWS', field: 'rows.7.unitCode', rowErrorCount: 3 });
+    expect(res.body.error).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'INVALID_ROWS', field: 'rows.7.unitCode', rowErrorCount: 4 });
     expect(res.body.error.rowErrors).toEqual([
       { index: 7, line: 9, field: 'unitCode', path: 'rows.7.unitCode', message: 'no unit 430200 in your subtree (430100 and below)' },
       { index: 42, line: 44, field: 'receivedAt', path: 'rows.42.receivedAt', message: 'receivedAt is not a date-time' },
       { index: 43, line: 45, field: 'kind', path: 'rows.43.kind', message: expect.stringMatching(/^unknown kind FAX; use MAILBOX/) },
+      { index: 43, line: 45, field: 'subject', path: 'rows.43.subject', message: 'subject must be 1 to 500 characters' },
     ]);
     expect(await count('interaction_event')).toBe(before);
   });

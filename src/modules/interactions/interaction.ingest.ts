@@ -61,8 +61,9 @@ export async function ingestInteractions(ctx: RequestContext, tenant: string | n
       if (!KINDS.has(row.kind)) add('kind', row.kind == null ? 'kind is required' : `unknown kind ${String(row.kind).slice(0, 40)}; use ${[...KINDS].join(', ')}`);
       if (!CHANNELS.has(row.channel)) add('channel', row.channel == null ? 'channel is required' : `unknown channel ${String(row.channel).slice(0, 40)}; use ${[...CHANNELS].join(', ')}`);
       if (row.status != null && !STATUSES.has(row.status)) add('status', `unknown status ${String(row.status).slice(0, 40)}; use ${[...STATUSES].join(', ')}`);
-      if (errors.has(index)) return InteractionStatus.OPEN;
       checkEventFields(row, now, add);
+      // The history rules depend on the kind and status: checked once those are known values.
+      if (!KINDS.has(row.kind) || (row.status != null && !STATUSES.has(row.status))) return InteractionStatus.OPEN;
       return checkRowHistory(row, now, add);
     });
     const unitIds = await resolveUnitRefs(ctx, tx, t.id, rows, errors);
