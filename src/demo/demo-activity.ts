@@ -32,6 +32,8 @@ export interface EventSpec {
   held?: number;
   /** Tag of the demo centre that accepted these (service requests). */
   centre?: string;
+  /** Spread over the tenant's units round-robin, the same number each (held events), not by their weights. */
+  even?: boolean;
 }
 
 /** Published disclosure items of one category on one unit in one year. */
@@ -78,8 +80,9 @@ export const DEMO_EVENTS: EventSpec[] = [
   { tag: 'sx2017-hotline', tenant: 140000, unit: '140000', year: 2017, kinds: ['HOTLINE'], channel: 'PHONE', onTime: 3127 },
   { tag: 'xg2018-mail', tenant: 420000, unit: '420900', year: 2018, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 259 },
   // Plausible activity elsewhere: the counties and cities of Hunan and Hubei in 2024.
-  { tag: 'hn2024-mail', tenant: 430000, unit: '*', year: 2024, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 9200, late: 310, invalid: 240, open: 150 },
+  { tag: 'hn2024-mail', tenant: 430000, unit: '*', year: 2024, kinds: ['MAILBOX', 'CONSULTATION', 'COMPLAINT'], channel: 'MAILBOX_WEB', onTime: 26430, late: 2100, invalid: 720, open: 450 },
   { tag: 'hb2024-mail', tenant: 420000, unit: '*', year: 2024, kinds: ['MAILBOX', 'CONSULTATION'], channel: 'MAILBOX_WEB', onTime: 820, late: 25, invalid: 18, open: 9 },
+  { tag: 'hn2024-interview', tenant: 430000, unit: '*', year: 2024, kinds: ['INTERVIEW'], channel: 'PORTAL', held: 272, even: true },
 ];
 
 const XIAOGAN_2018: [string, number][] = [
@@ -121,14 +124,55 @@ function dueTable(years: number[], days: number): string {
   return JSON.stringify(out);
 }
 
-/** SQL of the units a spec draws from, as one array ordered by code. */
-const UNITS_CTE = `units as (
-  select array_agg(id order by code) as ids from org_unit
+/** A number in [0, 1) from the md5 of a text: stable on every machine. */
+const HASH01 = (text: string) => `(('x' || substr(md5(${text}), 1, 8))::bit(32)::bigint / 4294967296.0)`;
+
+/**
+ * SQL of the units a spec draws from, ordered by code: their ids, and the cumulative shares by
+ * which a row picks its unit. Units differ as real ones do: a volume (cities and some counties
+ * receive more), a share of late and invalid answers (most reply well, a few lag), and a backlog
+ * of open events at a few units only. The shares are derived from each unit's code, so every
+ * machine draws the same units.
+ */
+const UNITS_CTE = `weighted as (
+  select id, code,
+         (case when level = 'CITY' then 2.0 else 1.0 end) * (0.6 + 1.2 * ${HASH01("code || '/volume'")}) as volume,
+         0.8 + 2.2 * power(${HASH01("code || '/lateness'")}, 2) as lateness,
+         ${HASH01("code || '/backlog'")} < 0.07 as backlog
+    from org_unit
    where tenant_id = :tenant and (case when :unit = '*' then parent_id is not null and level in ('CITY', 'COUNTY') else code = :unit end)
+), cumulative as (
+  select id, code,
+         sum(volume) over w / sum(volume) over () as good,
+         sum(volume * lateness) over w / sum(volume * lateness) over () as bad,
+         coalesce(sum(case when backlog then volume else 0 end) over w / nullif(sum(case when backlog then volume else 0 end) over (), 0),
+                  sum(volume * lateness) over w / sum(volume * lateness) over ()) as open
+    from weighted window w as (order by code rows unbounded preceding)
+), units as (
+  select array_agg(id order by code) as ids, array_agg(good order by code) as good, array_agg(bad order by code) as bad, array_agg(open order by code) as open
+    from cumulative
 )`;
 
-/** Spreads row i evenly over the year, at 10:00–16:00 Beijing time. */
-const RECEIVED_AT = `(cast(:start as timestamptz) + ((i::bigint * :days) / :total) * interval '1 day') + interval '2 hours' + (i % 7) * interval '1 hour'`;
+/**
+ * Row i of `total` on its day of the year, at 10:00–16:00 Beijing time: spread over the year with
+ * a gentle season (fewer rows a day in January, July and December, more in spring and autumn), so
+ * the months differ without one far off the rest.
+ */
+const RECEIVED_AT = `(cast(:start as timestamptz)
+  + floor(:days * ((i::float8 / :total) + 0.35 * sin(4 * pi() * i::float8 / :total) / (4 * pi()))) * interval '1 day')
+  + interval '2 hours' + (i % 7) * interval '1 hour'`;
+
+/**
+ * A multiplier A coprime with `n`, near n / φ: row i takes the status of position i·A mod n, and
+ * the golden ratio spreads each status evenly over the rows (so over the months), where a stride
+ * near a simple fraction of n would leave some months without late answers and crowd others.
+ */
+function stride(n: number): number {
+  const gcd = (a: number, b: number): number => (b ? gcd(b, a % b) : a);
+  let a = Math.max(1, Math.round(n * 0.6180339887));
+  while (gcd(a, n) !== 1) a++;
+  return a;
+}
 
 /** Inserts the rows of `s` numbered `range[0]` to `range[1] - 1` (all of them by default): a spec can load in chunks. */
 async function insertEvents(em: EntityManager, s: EventSpec, dues: string, range?: [number, number]): Promise<void> {
@@ -140,24 +184,42 @@ async function insertEvents(em: EntityManager, s: EventSpec, dues: string, range
   if (total === 0) return;
   const [from, to] = range ?? [0, total];
   const knex = em.getKnex();
+  // The status of each row is that of its position p in a permutation of the spec's rows. Its unit
+  // takes the shares that fit the status (on time by volume, late and invalid by lateness, open at
+  // the units with a backlog), sampled evenly by the row's rank within its status, so each unit
+  // gets its share to within one row: the figures of the spec are exact while units and months vary.
   await em.execute(
     knex.raw(
-      `with ${UNITS_CTE}, rows as (
-         select i, (cast(:kinds as text[]))[1 + i % cardinality(cast(:kinds as text[]))] as kind,
-                u.ids[1 + i % cardinality(u.ids)] as unit_id, ${RECEIVED_AT} as received_at
-           from units u, generate_series(:from, :to - 1) as i
+      `with ${UNITS_CTE}, positioned as (
+         select i, (i::bigint * :stride) % :total as p from generate_series(:from, :to - 1) as i
+       ), ranked as (
+         select i, p, case when p < :b1 then (p + 0.5) / :b1
+                           when p < :b2 then (p - :b1 + 0.5) / (:b2 - :b1)
+                           when p < :b3 then (p - :b2 + 0.5) / (:b3 - :b2)
+                           when p < :b4 then (p - :b3 + 0.5) / (:b4 - :b3)
+                           else (p - :b4 + 0.5) / (:total - :b4) end as h
+           from positioned
+       ), rows as (
+         select i, p, (cast(:kinds as text[]))[1 + i % cardinality(cast(:kinds as text[]))] as kind,
+                u.ids[case when :even then 1 + i % cardinality(u.ids)
+                           else least(cardinality(u.ids), 1 + width_bucket(h, case when p < :b1 or p >= :b4 then u.good when p >= :b3 then u.open else u.bad end)) end] as unit_id,
+                ${RECEIVED_AT} as received_at
+           from units u, ranked
        )
        insert into interaction_event (tenant_id, id, unit_id, centre_id, kind, channel, subject, received_at, due_at, replied_at, status, created_at, updated_at)
        select :tenant, cast(md5(:tag || ':' || r.i) as uuid), r.unit_id, case when :centre = '' then null else cast(md5('centre:' || :centre) as uuid) end, r.kind, :channel,
               '示例事项 ' || :tag || ' #' || r.i, r.received_at,
-              case when r.i >= :b4 then null else d.due end,
-              case when r.i < :b1 then r.received_at + interval '3 hours' when r.i < :b2 then d.due + interval '1 day' end,
-              case when r.i < :b2 then 'REPLIED' when r.i < :b3 then 'INVALID' when r.i < :b4 then 'OPEN' else 'HELD' end,
+              case when r.p >= :b4 then null else d.due end,
+              case when r.p < :b1 then r.received_at + interval '3 hours' when r.p < :b2 then d.due + interval '1 day' end,
+              case when r.p < :b2 then 'REPLIED' when r.p < :b3 then 'INVALID' when r.p < :b4 then 'OPEN' else 'HELD' end,
               r.received_at, r.received_at
          from rows r
          join jsonb_to_recordset(cast(:dues as jsonb)) as d(day date, due timestamptz) on d.day = cast(r.received_at + interval '8 hours' as date)
        on conflict do nothing`,
-      { tenant: s.tenant, unit: s.unit, kinds: `{${s.kinds.join(',')}}`, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total, tag: s.tag, channel: s.channel, centre: s.centre ?? '', b1, b2, b3, b4, dues, from, to: Math.min(to, total) },
+      {
+        tenant: s.tenant, unit: s.unit, kinds: `{${s.kinds.join(',')}}`, start: `${s.year}-01-01T00:00:00+08:00`, days: daysIn(s.year), total, tag: s.tag, channel: s.channel,
+        centre: s.centre ?? '', b1, b2, b3, b4, dues, from, to: Math.min(to, total), stride: stride(total), even: s.even ?? false,
+      },
     ),
   );
 }
@@ -192,7 +254,7 @@ async function insertItems(em: EntityManager, s: ItemSpec): Promise<void> {
     knex.raw(
       `insert into disclosure_review (tenant_id, id, item_id, step, reviewer, decision, note, at)
        select :tenant, cast(md5(:tag || ':' || i || ':' || s.step) as uuid), cast(md5(:tag || ':' || i) as uuid), s.step, '办公室', s.decision, null,
-              (cast(:start as timestamptz) + ((i::bigint * :days) / :total) * interval '1 day') + interval '2 hours' + (i % 7) * interval '1 hour' - s.before
+              ${RECEIVED_AT} - s.before
          from generate_series(0, :total - 1) as i,
               (values ('OFFICE_REVIEW', 'APPROVED', interval '2 hours'), ('PUBLISH', 'NONE', interval '0 hours')) as s(step, decision, before)
        on conflict do nothing`,
@@ -328,6 +390,7 @@ async function loadDemo(em: EntityManager, withSpread: boolean): Promise<DemoRes
       for (const s of DEMO_APPLICATIONS) await insertApplications(tx, s);
       await seedDemoCentresAndOfficers(tx);
       await seedDemoInspection(tx as EntityManager);
+      await seedDemo2024Contributions(tx as EntityManager);
     });
     if (withSpread) await markSpreadLoaded(tx as EntityManager);
     return true;
@@ -383,6 +446,13 @@ async function seedDemoCentresAndOfficers(em: EntityManager): Promise<void> {
             generate_series(0, 4140 + 5236 - 1) as i`,
     { tag: 'school' },
   );
+  // Responsible departments at the counties, but a few (designated with their officers).
+  await em.execute(
+    `insert into unit_responsibility (tenant_id, unit_id, responsible_department, designated_at)
+     select 430000, id, '办公室', date '2016-03-01' from org_unit
+      where tenant_id = 430000 and level = 'COUNTY' and ${HASH01("code || '/responsibility'")} >= 0.05
+     on conflict do nothing`,
+  );
   // Officers: 170 active e-government officers across Hunan (6 at the department, 3 per city, 1 per county).
   await em.execute(
     `insert into officer (tenant_id, id, unit_id, name, role, active, appointed_on)
@@ -391,5 +461,48 @@ async function seedDemoCentresAndOfficers(em: EntityManager): Promise<void> {
       where u.tenant_id = 430000
         and ((u.level = 'PROVINCE') or (u.level = 'CITY' and k <= 3) or (u.level = 'COUNTY' and k = 1))
      on conflict do nothing`,
+  );
+}
+
+/**
+ * Units lagging in 2024 among those directly under Hunan, beside the seven that never designated a
+ * responsible department or officer (seed 003's list 2): the others contribute and take part in
+ * interviews, in varying numbers.
+ */
+export const LAGGING_2024 = {
+  noPublication: ['湖南工商职业学院'],
+  noInterview: ['长沙南方职业学院', '湖南吉利汽车职业技术学院'],
+};
+
+/** 2024 contributions to the department portal (4 to 25 items) and interviews (1 to 3) of the units directly under Hunan. */
+async function seedDemo2024Contributions(em: EntityManager): Promise<void> {
+  const knex = em.getKnex();
+  const children = `select u.* from org_unit u join org_unit p on p.tenant_id = u.tenant_id and p.id = u.parent_id
+                     where u.tenant_id = 430000 and p.code = '430000'`;
+  const names = (list: string[]) => `{${list.map((n) => `"${n}"`).join(',')}}`;
+  await em.execute(
+    knex.raw(
+      `insert into disclosure_item (tenant_id, id, unit_id, title, category_code, channels, status, published_at, external_id, created_at, updated_at)
+       select 430000, cast(md5('hn2024-contrib:' || c.code || ':' || k) as uuid), c.id, c.name || '工作动态 #' || k, 'NEWS', array['DEPARTMENT_PORTAL'],
+              'PUBLISHED', x.at, 'demo:hn2024-contrib:' || c.code || ':' || k, x.at - interval '1 day', x.at
+         from (${children}) c
+        cross join lateral generate_series(0, 3 + floor(21 * ${HASH01("c.code || '/items'")})::int) as k
+        cross join lateral (select make_timestamptz(2024, 1, 8, 10, 0, 0, 'Asia/Shanghai') + (k * 13 + floor(10 * ${HASH01("c.code || '/day'")})::int) * interval '1 day' as at) x
+        where c.name <> all(cast(:none as text[]))
+       on conflict do nothing`,
+      { none: names(LAGGING_2024.noPublication) },
+    ),
+  );
+  await em.execute(
+    knex.raw(
+      `insert into interaction_event (tenant_id, id, unit_id, kind, channel, subject, received_at, status, created_at, updated_at)
+       select 430000, cast(md5('hn2024-interview:' || c.code || ':' || k) as uuid), c.id, 'INTERVIEW', 'PORTAL', c.name || '在线访谈 #' || k, x.at, 'HELD', x.at, x.at
+         from (${children}) c
+        cross join lateral generate_series(0, floor(3 * ${HASH01("c.code || '/interviews'")})::int) as k
+        cross join lateral (select make_timestamptz(2024, 3, 12, 10, 0, 0, 'Asia/Shanghai') + k * interval '97 days' as at) x
+        where c.name <> all(cast(:none as text[]))
+       on conflict do nothing`,
+      { none: names(LAGGING_2024.noInterview) },
+    ),
   );
 }
