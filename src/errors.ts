@@ -112,6 +112,16 @@ function firstViolation(errors: ValidationErrorLike[] | undefined, prefix = ''):
   return {};
 }
 
+/**
+ * The place of a variable value GraphQL refused, from its message (`Variable "$rows" got invalid
+ * value … at "rows[42].receivedAt"`), as a field path: `variables.rows.42.receivedAt`.
+ */
+function variableField(message: string): { field?: string } {
+  const m = /^Variable "\$(\w+)" (?:got invalid value .*? at "([^"]+)"|got invalid value|of )/s.exec(message);
+  if (!m) return {};
+  return { field: `variables.${(m[2] ?? m[1]).replace(/\[(\d+)\]/g, '.$1')}` };
+}
+
 const VALIDATION_CODES = new Set<string>([
   ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
   ApolloServerErrorCode.GRAPHQL_PARSE_FAILED,
@@ -156,7 +166,7 @@ export function createErrorFormatter(logger: Logger, development: boolean) {
           code: ErrorCode.BAD_USER_INPUT,
           // A limit rule's own reason (MAX_DEPTH, MAX_ALIASES …), else Apollo's original code.
           ...(formatted.extensions?.reason ? { reason: formatted.extensions.reason } : code !== ErrorCode.BAD_USER_INPUT ? { reason: code } : {}),
-          ...(formatted.extensions?.field ? { field: formatted.extensions.field } : {}),
+          ...(formatted.extensions?.field ? { field: formatted.extensions.field } : variableField(formatted.message)),
         },
       };
     }

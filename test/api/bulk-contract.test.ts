@@ -97,9 +97,9 @@ describe('one bulk contract', () => {
     rows[42] = { ...rows[42], receivedAt: 'yesterday' };
     const before = await count('interaction_event');
     const res = await gql(t, EVENTS, { key: 'typed', rows }, key);
-    expect(res.body.errors?.map((e) => [e.extensions?.code, /rows\[(\d+)\]\.(\w+)/.exec(e.message)?.slice(1)])).toEqual([
-      ['BAD_USER_INPUT', ['3', 'kind']],
-      ['BAD_USER_INPUT', ['42', 'receivedAt']],
+    expect(res.body.errors?.map((e) => [e.extensions?.code, e.extensions?.field, /rows\[(\d+)\]\.(\w+)/.exec(e.message)?.slice(1)])).toEqual([
+      ['BAD_USER_INPUT', 'variables.rows.3.kind', ['3', 'kind']],
+      ['BAD_USER_INPUT', 'variables.rows.42.receivedAt', ['42', 'receivedAt']],
     ]);
     expect(await count('interaction_event')).toBe(before);
   });
