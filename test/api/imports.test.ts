@@ -242,4 +242,32 @@ describe('POST /imports/units', () => {
     // eslint-disable-next-line no-console
     console.log(`import of a 5,000-row events file on ${t.store}: ${ms} ms, ${large.statements} statements`);
   });
+
+  it('moves many units in one statement (a county split), nested moves one by one; rollups exact', async () => {
+    const admin = await staffHeaders({ tenant: '430000', roles: ['ADMIN'] });
+    const res = await gqlData(t, '{ unit(code: "430100") { descendants(level: SCHOOL, first: 500) { edges { node { code parent { code } } } } } }');
+    const schools: { code: string; parent: { code: string } }[] = res.unit.descendants.edges.map((e: any) => e.node).filter((s: any) => s.parent.code !== '430104' && s.parent.code !== '430105');
+    expect(schools.length).toBeGreaterThan(5);
+    const file = (rows: string[]) => ['code,parentCode', ...rows].join('\n');
+    // Figures to move: two events at each of the schools that move together.
+    const csv = ['unitCode,kind,channel,subject,receivedAt', ...schools.slice(1).flatMap((s) => [0, 1].map((i) => `${s.code},MAILBOX,PORTAL,学校来信${i},2024-07-0${i + 1}`))].join('\n');
+    expect((await post('/imports/events', csv, { ...key, 'idempotency-key': 'schools-moving' })).body.accepted).toBe(2 * (schools.length - 1));
+    const before = await subtreeReceived('430104');
+    const one = await post('/imports/units', file([`${schools[0].code},430104`]), admin);
+    expect(one.body.moved).toHaveLength(1);
+    const many = await post('/imports/units', file(schools.slice(1).map((s) => `${s.code},430104`)), admin);
+    expect(many.body.moved).toHaveLength(schools.length - 1);
+    expect(many.statements).toBe(one.statements);
+    expect(await subtreeReceived('430104')).toBe(before + 2 * (schools.length - 1));
+    expect(await rollupDifferences(t, HUNAN)).toEqual([]);
+    // A county moves to Zhuzhou while one of its schools moves out of it: two statements.
+    const county = (await gqlData(t, '{ unit(code: "430105") { children(level: SCHOOL) { code } } }')).unit.children;
+    expect(county.length).toBeGreaterThan(0);
+    const nested = await post('/imports/units', file(['430105,430200', `${county[0].code},430104`]), admin);
+    expect(nested.body.moved).toHaveLength(2);
+    expect(nested.statements).toBe(one.statements + 1);
+    const after = await gqlData(t, `{ a: unit(code: "430105") { parent { code } } b: unit(code: "${county[0].code}") { parent { code } ancestors { code } } }`);
+    expect(after).toEqual({ a: { parent: { code: '430200' } }, b: { parent: { code: '430104' }, ancestors: [{ code: '430000' }, { code: '430100' }, { code: '430104' }] } });
+    expect(await rollupDifferences(t, HUNAN)).toEqual([]);
+  });
 });

@@ -42,7 +42,15 @@ interface Planned {
   result: UnitImportResult;
   inserts: Map<UnitLevel, { id: string; code: string; name: string; level: UnitLevel; kind: UnitKind; parentId: string }[]>;
   updates: { id: string; name: string; kind: UnitKind }[];
-  moves: { id: string; parentId: string }[];
+  moves: Move[];
+}
+
+/** A move, with the current paths of the unit and of its new parent (null: a parent new in this file). */
+interface Move {
+  id: string;
+  parentId: string;
+  path: string;
+  parentPath: string | null;
 }
 
 /**
@@ -57,7 +65,8 @@ interface Planned {
  * changes nothing when sent again (every row `unchanged`), so a retry is harmless without a key.
  *
  * Statements: one to read the units the file names, one insert per level of new units, one update
- * for the renames and kinds, and one per moved unit (re-drawn divisions move a handful of units).
+ * for the renames and kinds, and one for the moves (more only for moves nested in one another's
+ * subtrees, or under a unit new in the file: those go one by one).
  */
 export async function importUnits(ctx: RequestContext, tenant: string | null | undefined, rows: UnitImportRow[], dryRun: boolean): Promise<UnitImportResult> {
   if (rows.length > MAX_UNIT_IMPORT_ROWS) {
@@ -76,7 +85,7 @@ export async function importUnits(ctx: RequestContext, tenant: string | null | u
       const plan = planImport(ctx, rows, state, dryRun);
       for (const level of [UnitLevel.CITY, UnitLevel.COUNTY, UnitLevel.SCHOOL]) await repo.insertMany(t.id, plan.inserts.get(level) ?? []);
       await repo.updateMany(t.id, plan.updates);
-      for (const m of plan.moves) await repo.moveTo(t.id, m.id, m.parentId);
+      for (const group of moveStatements(plan.moves)) await repo.moveMany(t.id, group.map(({ id, parentId }) => ({ id, parentId })));
       if (dryRun) throw new DryRunRollback(plan.result);
       return plan.result;
     });
@@ -108,7 +117,7 @@ function planImport(ctx: RequestContext, rows: UnitImportRow[], state: Map<strin
   });
 
   /** The parent a row names, checked against the level of the unit it would hold. */
-  const parentOf = (i: number, code: string, level: UnitLevel): { id: string; code: string } | null => {
+  const parentOf = (i: number, code: string, level: UnitLevel): { id: string; code: string; path: string | null } | null => {
     const stored = state.get(code);
     const created = fresh.get(code);
     if (stored && !stored.writable) {
@@ -125,7 +134,7 @@ function planImport(ctx: RequestContext, rows: UnitImportRow[], state: Map<strin
       errors.add(i, 'parentCode', `a ${level} unit needs a parent above it; ${code} is ${parentLevel}`);
       return null;
     }
-    return { id, code };
+    return { id, code, path: stored?.path ?? null };
   };
 
   rows.forEach((r, i) => {
@@ -169,7 +178,7 @@ function planImport(ctx: RequestContext, rows: UnitImportRow[], state: Map<strin
       if (unit.parentId === null) return errors.add(i, 'parentCode', `${r.code} is the province: it has no parent`);
       const parent = parentOf(i, r.parentCode, unit.level);
       if (!parent) return;
-      moves.push({ id: unit.id, parentId: parent.id });
+      moves.push({ id: unit.id, parentId: parent.id, path: unit.path, parentPath: parent.path });
       result.moved.push({ code: unit.code, fromParentCode: unit.parentCode, toParentCode: parent.code });
       changed = true;
     }
@@ -177,4 +186,24 @@ function planImport(ctx: RequestContext, rows: UnitImportRow[], state: Map<strin
   });
   errors.throwIfAny();
   return { result, inserts, updates, moves };
+}
+
+/**
+ * Groups the moves into statements. Moves whose subtrees are apart (neither unit inside the other's
+ * subtree, neither new parent inside a moved subtree) go in one statement, the usual re-drawn
+ * division; a move nested in another, or under a unit new in this file, goes in a statement of its
+ * own, in file order, so that each reads the paths as the moves before it left them.
+ */
+function moveStatements(moves: Move[]): Move[][] {
+  const together: Move[] = [];
+  const alone: Move[][] = [];
+  const inside = (path: string | null, root: string) => path !== null && path.startsWith(root);
+  for (const m of moves) {
+    const apart =
+      m.parentPath !== null &&
+      together.every((o) => !inside(m.path, o.path) && !inside(o.path, m.path) && !inside(m.parentPath, o.path) && !inside(o.parentPath, m.path));
+    if (apart) together.push(m);
+    else alone.push([m]);
+  }
+  return together.length ? [together, ...alone] : alone;
 }

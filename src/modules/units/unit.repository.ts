@@ -147,12 +147,19 @@ export class UnitRepository {
   }
 
   /**
-   * Moves one unit (and its subtree) under another parent. The database rewrites the subtree's paths
-   * and moves its rolled-up figures to the new ancestors (triggers). One statement per move: within
-   * one statement a moved unit could read the path of another moved unit before its move.
+   * Moves units (each with its subtree) under other parents in one statement. The database rewrites
+   * the subtrees' paths and moves their rolled-up figures to the new ancestors (triggers). The
+   * caller passes only moves that do not touch each other's subtrees (see unit.import.ts): within one
+   * statement a moved unit would read the path of another moved unit before that one's move.
    */
-  async moveTo(tenantId: number, id: string, parentId: string): Promise<void> {
-    await this.em.execute('update org_unit set parent_id = ?, updated_at = now() where tenant_id = ? and id = ?', [parentId, tenantId, id]);
+  async moveMany(tenantId: number, moves: readonly { id: string; parentId: string }[]): Promise<void> {
+    if (moves.length === 0) return;
+    await this.em.execute(
+      `update org_unit u set parent_id = v."parentId", updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as v(id uuid, "parentId" uuid)
+        where u.tenant_id = ? and u.id = v.id`,
+      [JSON.stringify(moves), tenantId],
+    );
   }
 
   async findByCode(code: string, tenantId?: number): Promise<OrgUnit[]> {
