@@ -34,5 +34,12 @@ describe('GET /openapi.json', () => {
       )
       .map((r) => `${r.method} ${r.path}`);
     expect([...new Set(missing)]).toEqual([]);
+    // And nothing is described that the server does not mount.
+    const served = new Set(mounted.map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, '{$1}')}`));
+    const mounts = mounted.filter((r) => r.method === '*').map((r) => r.path);
+    const stale = Object.entries(paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`))
+      .filter((op) => !served.has(op) && !mounts.some((m) => op.split(' ')[1].startsWith(`${m}/`) || op.split(' ')[1] === m));
+    expect(stale).toEqual([]);
   });
 });
