@@ -7,6 +7,7 @@ import { UNIT_IMPORT_COLUMNS } from '../modules/units/unit.import';
 import { EVENT_COLUMNS, ITEM_COLUMNS } from '../modules/imports/import.routes';
 import { StatsMetric } from '../modules/stats/rollup.groups';
 import { SortOrder } from '../modules/stats/stats.types';
+import { exportPaths } from '../modules/exports/export.openapi';
 
 /**
  * The HTTP routes besides GraphQL's operations, as an OpenAPI 3.1 document served at GET
@@ -234,6 +235,7 @@ export function openApiDocument(version = projectVersion()): Record<string, unkn
         'UnitsImportResult',
         [{ name: 'dryRun', in: 'query', required: false, schema: { type: 'boolean', default: false } }],
       ),
+      ...exportPaths(READ_ERRORS, READ_SECURITY),
       '/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1.', content: { 'application/json': { schema: { type: 'object' } } } } } } },
       '/health': { get: { summary: 'Liveness and readiness: the database reached, the store, uptime', responses: { '200': { description: 'Up.' }, '503': { description: 'Starting, or the database is down (`Retry-After`).' } } } },
       '/metrics': { get: { summary: 'Prometheus metrics', security: [{}, { metricsToken: [] }], responses: { '200': { description: 'Text exposition format.', content: { 'text/plain': { schema: { type: 'string' } } } }, '401': { description: 'METRICS_TOKEN is set and was not sent.' } } } },

@@ -13,6 +13,7 @@ import { InspectionGrade } from '../modules/inspection/inspection.types';
 import { StatsService } from '../modules/stats/stats.service';
 import { METRICS, StatsMetric } from '../modules/stats/rollup.groups';
 import { Granularity, SortOrder } from '../modules/stats/stats.types';
+import { exportRoutes } from '../modules/exports/export.routes';
 
 /**
  * The REST routes for people and spreadsheets: the annual report as Markdown and printable HTML,
@@ -183,6 +184,8 @@ export function restRoutes(contextOf: ContextFactory, formatError: ErrorFormatte
       csv(res, `rankings-${metric.toLowerCase()}-${ranking.period.label}.csv`, rows);
     }),
   );
+
+  router.use(exportRoutes(route));
 
   return router;
 }

@@ -129,9 +129,8 @@ export const ApplicationService = {
     return ctx.loaders.applications.byId.load(id);
   },
 
-  async applications(ctx: RequestContext, filter: DisclosureApplicationFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<DisclosureApplication>> {
-    checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(APPLICATIONS_CURSOR, after);
+  /** The repository filter of a `DisclosureApplicationFilter` (the GraphQL list and the exports). */
+  async listFilter(ctx: RequestContext, filter: DisclosureApplicationFilter | undefined): Promise<ApplicationListFilter> {
     const f: ApplicationListFilter = {
       tenantId: await tenantIdOf(ctx, filter?.tenant),
       unit: await unitRestriction(filter?.unitId, filter?.subtree),
@@ -145,6 +144,13 @@ export const ApplicationService = {
       overdue: filter?.overdue === undefined || filter?.overdue === null ? undefined : { value: filter.overdue, now: new Date() },
       extended: filter?.extended ?? undefined,
     };
+    return f;
+  },
+
+  async applications(ctx: RequestContext, filter: DisclosureApplicationFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<DisclosureApplication>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(APPLICATIONS_CURSOR, after);
+    const f = await ApplicationService.listFilter(ctx, filter);
     const rows = await ctx.applications.listApplications(f, first, key);
     for (const row of rows) ctx.loaders.applications.byId.prime(row.id, row);
     return toConnection(rows, first, cursorOf(APPLICATIONS_CURSOR, (a: DisclosureApplication) => a.receivedAt), () => ctx.applications.countApplications(f));

@@ -126,9 +126,8 @@ export const DisclosureService = {
     return UUID_RE.test(id) ? ctx.loaders.disclosures.item.load(id) : null;
   },
 
-  async items(ctx: RequestContext, filter: DisclosureItemFilter | undefined, order: DisclosureOrder, first: number, after?: string | null): Promise<ConnectionResult<DisclosureItem>> {
-    checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(order, after);
+  /** The repository filter of a `DisclosureItemFilter` (the GraphQL list and the exports). */
+  async listFilter(ctx: RequestContext, filter: DisclosureItemFilter | undefined): Promise<ItemListFilter> {
     const f: ItemListFilter = {
       status: filter?.status,
       categoryCode: filter?.categoryCode,
@@ -155,6 +154,13 @@ export const DisclosureService = {
       const t = await ctx.tenantByCode(filter.tenant);
       f.tenantId = t ? t.id : -1;
     }
+    return f;
+  },
+
+  async items(ctx: RequestContext, filter: DisclosureItemFilter | undefined, order: DisclosureOrder, first: number, after?: string | null): Promise<ConnectionResult<DisclosureItem>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(order, after);
+    const f = await DisclosureService.listFilter(ctx, filter);
     const rows = await ctx.disclosures.list(f, order, first, key);
     for (const row of rows) ctx.loaders.disclosures.item.prime(row.id, row);
     return toConnection(rows, first, cursorOf(order), () => ctx.disclosures.count(f));

@@ -114,9 +114,8 @@ export const InteractionService = {
     return ctx.loaders.interactions.byId.load(id);
   },
 
-  async interactions(ctx: RequestContext, filter: InteractionFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<InteractionEvent>> {
-    checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(after);
+  /** The repository filter of an `InteractionFilter` (the GraphQL list and the exports). */
+  async listFilter(ctx: RequestContext, filter: InteractionFilter | undefined): Promise<InteractionListFilter> {
     const f: InteractionListFilter = { now: new Date() };
     if (filter?.tenant) {
       const t = await ctx.tenantByCode(filter.tenant);
@@ -139,6 +138,13 @@ export const InteractionService = {
     if (filter?.overdue !== undefined && filter?.overdue !== null) f.overdue = filter.overdue;
     f.search = filter?.search;
     f.externalId = filter?.externalId;
+    return f;
+  },
+
+  async interactions(ctx: RequestContext, filter: InteractionFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<InteractionEvent>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(after);
+    const f = await InteractionService.listFilter(ctx, filter);
     const rows = f.kinds?.length === 0 ? [] : await ctx.interactions.list(f, first, key);
     for (const row of rows) ctx.loaders.interactions.byId.prime(row.id, row);
     return toConnection(

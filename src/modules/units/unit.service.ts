@@ -55,9 +55,8 @@ export const UnitService = {
     return found[0] ?? null;
   },
 
-  async units(ctx: RequestContext, filter: UnitFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<OrgUnit>> {
-    checkFirst(first, ctx.config.maxPageSize);
-    const key = parseAfter(UNITS_CURSOR, after);
+  /** The repository filter of a `UnitFilter` (the GraphQL list and the exports). */
+  async listFilter(ctx: RequestContext, filter: UnitFilter | undefined): Promise<UnitListFilter> {
     const f: UnitListFilter = {
       level: filter?.level,
       kind: filter?.kind,
@@ -70,6 +69,13 @@ export const UnitService = {
       // An unknown (or invisible) tenant matches nothing: -1 is no tenant's id.
       f.tenantId = t ? t.id : -1;
     }
+    return f;
+  },
+
+  async units(ctx: RequestContext, filter: UnitFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<OrgUnit>> {
+    checkFirst(first, ctx.config.maxPageSize);
+    const key = parseAfter(UNITS_CURSOR, after);
+    const f = await UnitService.listFilter(ctx, filter);
     const rows = await ctx.units.list(f, first, key);
     for (const row of rows) ctx.loaders.units.byId.prime(row.id, row);
     return toConnection(rows, first, cursorOf(UNITS_CURSOR), () => ctx.units.count(f));
