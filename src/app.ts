@@ -5,11 +5,9 @@ import type { Logger } from './logger';
 import { Database, migrate, openDatabase } from './db/orm';
 import type { EmbeddedDatabase } from './db/embedded';
 import { startServer, RunningServer } from './server';
-import { seedReference } from './seed';
+import { seedReferenceOnce } from './seed';
 import { demoSpreadPending, seedDemoActivity, seedDemoCore, seedDemoSpread } from './demo/demo-activity';
 import { listenEarly, Readiness } from './startup';
-import { withRollupsRebuiltAfter } from './modules/stats/rollup.admin';
-import { REFERENCE_PROVINCES } from './modules/units/reference/regions';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export interface App {
@@ -22,6 +20,11 @@ export interface App {
 }
 
 /** True when the database holds no tenant yet (a fresh embedded store). */
+async function countUnits(db: Database): Promise<number> {
+  const [row] = await db.orm.em.getConnection().execute('select count(*)::int as n from org_unit');
+  return row.n;
+}
+
 async function isEmpty(db: Database): Promise<boolean> {
   const [row] = await db.orm.em.getConnection().execute('select count(*)::int as n from tenant');
   return row.n === 0;
@@ -69,11 +72,9 @@ export async function startApp(
     if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
     let spread = false;
     if (db.kind === 'embedded' && config.seedOnEmpty && (await isEmpty(db))) {
-      // One transaction, the rollup triggers off while the units go in and the rollups counted once after (a third less time).
-      const tenants = REFERENCE_PROVINCES.map((p) => Number(p.code));
       const result = await readiness.step(
         'reference data',
-        () => db.orm.em.fork().transactional((tx) => withRollupsRebuiltAfter(tx as EntityManager, tenants, () => seedReference(tx as EntityManager, { scale: config.seedScale }))),
+        () => seedReferenceOnce(db.orm.em as EntityManager, { scale: config.seedScale }),
         (r) => ({ units: r.unitsTotal, calendarDays: r.calendarDaysInserted }),
       );
       logger.info({ ...result, ms: readiness.steps.at(-1)?.ms }, 'reference data loaded into the empty embedded database');
@@ -85,7 +86,13 @@ export async function startApp(
         spread = !whole;
       }
     } else if (db.kind === 'embedded' && config.seedOnEmpty && config.demoData) {
-      // A start stopped while the spread events were loading: finish them.
+      if (db.madeFrom === 'demo') {
+        // A new store unpacked from the build's demo template: the reference data and the seed
+        // figures are in already (src/db/embedded-template.ts); the spread events load below.
+        const units = await readiness.step('reference data and the seed figures (from the template)', () => countUnits(db), (n) => ({ units: n }));
+        logger.info({ units }, 'reference data and demo figures unpacked into the empty embedded database from the template');
+      }
+      // The spread events of a new store, or of a start stopped while they were loading.
       spread = await demoSpreadPending(db.orm.em.fork());
     }
     // The replica is read only: no migrations, no seeding; it follows the primary by replication.

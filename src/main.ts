@@ -20,7 +20,12 @@ async function main(): Promise<void> {
     logger.info({ port: typeof address === 'object' && address ? address.port : config.port }, 'listening; starting up');
     // The embedded store opens in its worker thread (on the other core) while this thread loads
     // the application's modules and builds the schema.
-    const embedded = config.databaseUrl ? undefined : (require('./db/embedded') as typeof import('./db/embedded')).startEmbedded(config.dataDir);
+    // A new store with the default demo starts from the build's demo template (reference data and
+    // seed figures already in); any other new store from the schema template.
+    const demoTemplate = config.seedOnEmpty && config.demoData && config.seedScale === 1;
+    const embedded = config.databaseUrl
+      ? undefined
+      : (require('./db/embedded') as typeof import('./db/embedded')).startEmbedded(config.dataDir, { template: demoTemplate ? 'demo' : 'schema' });
     embedded?.catch(() => undefined); // awaited (and reported) by the opening step
     // Load the heavy modules one by one, answering the port between them.
     for (const m of ['graphql', 'express', '@apollo/server', '@mikro-orm/core', '@mikro-orm/postgresql', 'type-graphql', './schema']) {

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ensureTemplate } from '../db/embedded-template-build';
+import { ensureTemplates } from '../db/embedded-template-build';
 
 /**
  * Builds dist/embedded-template/ when it is missing or stale (run by scripts/build.mjs after tsc):
- * the cluster a new embedded store starts from (src/db/embedded-template.ts).
+ * the clusters a new embedded store starts from (src/db/embedded-template.ts).
  */
-ensureTemplate((msg) => process.stderr.write(`${msg}\n`)).then(
+ensureTemplates((msg) => process.stderr.write(`${msg}\n`)).then(
   () => process.exit(0),
   (err: unknown) => {
     process.stderr.write(`building the embedded store template failed: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { usableTemplate } from './embedded-template';
+import { pickTemplate, TemplateKind } from './embedded-template';
 
 /**
  * The embedded store: PGlite (PostgreSQL compiled to WASM) persisted under a directory, served on a
@@ -19,6 +19,8 @@ export interface EmbeddedDatabase {
   ping(): Promise<void>;
   /** The whole cluster as a gzipped tarball (src/db/embedded-template.ts). */
   dump(): Promise<Buffer>;
+  /** Which template a new store was unpacked from (null: an existing store, or made by initdb). */
+  madeFrom: TemplateKind | null;
   close(): Promise<void>;
 }
 
@@ -33,7 +35,7 @@ const { parentPort, workerData } = require('node:worker_threads');
     const path = require('node:path');
     // An empty store starts from the template (a cluster with the migrations applied, built with
     // the project): unpacking it takes a fraction of initdb's time.
-    const template = workerData.template;
+    const template = workerData.template && workerData.template.path;
     const empty = !workerData.dataDir || !fs.existsSync(path.join(workerData.dataDir, 'PG_VERSION'));
     let options = workerData.dataDir ? { dataDir: workerData.dataDir } : {};
     if (template && empty) {
@@ -61,7 +63,7 @@ const { parentPort, workerData } = require('node:worker_threads');
       if (m !== 'close') return;
       try { await server.stop(); await db.close(); } finally { parentPort.postMessage({ closed: true }); }
     });
-    parentPort.postMessage({ conn: server.getServerConn() });
+    parentPort.postMessage({ conn: server.getServerConn(), madeFrom: template && empty ? workerData.template.kind : null });
   } catch (err) {
     parentPort.postMessage({ error: String((err && err.stack) || err) });
   }
@@ -70,9 +72,11 @@ const { parentPort, workerData } = require('node:worker_threads');
 
 /**
  * `dataDir` null or 'memory://' means an in-memory database (tests, throwaway runs). An empty store
- * starts from the template when one matching this build exists, unless `fromTemplate` is false.
+ * starts from a template of this build (src/db/embedded-template.ts): `template` 'demo' (reference
+ * data and seed figures in, when built) or 'schema' (the default: the migrations applied), or none
+ * with `false`.
  */
-export async function startEmbedded(dataDir: string | null, opts: { fromTemplate?: boolean } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbedded(dataDir: string | null, opts: { template?: TemplateKind | false } = {}): Promise<EmbeddedDatabase> {
   if (dataDir === 'memory://') dataDir = null;
   let location: string | undefined;
   if (dataDir) {
@@ -88,13 +92,15 @@ export async function startEmbedded(dataDir: string | null, opts: { fromTemplate
       socket: require.resolve('@electric-sql/pglite-socket'),
       tar: require.resolve('tar'),
       dataDir: location ?? null,
-      template: opts.fromTemplate === false ? null : usableTemplate(),
+      template: opts.template === false ? null : pickTemplate(opts.template ?? 'schema'),
     },
   });
-  const conn = await new Promise<string>((ok, fail) => {
+  const { conn, madeFrom } = await new Promise<{ conn: string; madeFrom: TemplateKind | null }>((ok, fail) => {
     worker.once('error', fail);
     worker.once('exit', (code) => fail(new Error(`the embedded database's worker exited (${code})`)));
-    worker.once('message', (m: { conn?: string; error?: string }) => (m.conn ? ok(m.conn) : fail(new Error(`the embedded database did not open: ${m.error}`))));
+    worker.once('message', (m: { conn?: string; madeFrom?: TemplateKind | null; error?: string }) =>
+      m.conn ? ok({ conn: m.conn, madeFrom: m.madeFrom ?? null }) : fail(new Error(`the embedded database did not open: ${m.error}`)),
+    );
   }).catch(async (err) => {
     await worker.terminate();
     throw err;
@@ -123,6 +129,7 @@ export async function startEmbedded(dataDir: string | null, opts: { fromTemplate
   return {
     url: `postgresql://postgres@${host}:${port}/postgres`,
     dataDir: location ?? null,
+    madeFrom,
     ping: () =>
       new Promise<void>((ok, fail) => {
         if (closing) return fail(new Error('closed'));

@@ -42,6 +42,8 @@ export interface Database {
   kind: StoreKind;
   /** The URL the pool connects to (for the embedded store, its loopback socket). */
   url: string;
+  /** The embedded store: which template a new store was unpacked from (src/db/embedded-template.ts). */
+  madeFrom?: 'demo' | 'schema' | null;
   /** Whether the database answers a trivial statement within `timeoutMs`, on a connection of its own (not the pool's). */
   ping(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
@@ -137,6 +139,7 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   return {
     orm,
     kind: embedded ? 'embedded' : 'postgres',
+    madeFrom: embedded?.madeFrom ?? null,
     url,
     ping: (timeoutMs) => probe.ping(timeoutMs),
     async close() {

@@ -191,6 +191,26 @@ describe('the server process', () => {
     }
   });
 
+  it('a first start with the defaults unpacks the demo template: serving with the seed figures at once, the spread events loading behind', async () => {
+    if (TEST_STORE !== 'embedded') return; // the embedded store's first start
+    const fresh = mkdtempSync(join(tmpdir(), 'edu-demo-'));
+    const p = await run({ DATA_DIR: fresh }); // SEED_SCALE 1 and the demo: the defaults
+    try {
+      const health = (await (await fetch(`http://127.0.0.1:${p.port}/health`)).json()) as any;
+      expect(health.loaded.map((s: any) => s.step)).toEqual(['opening the database', 'migrations', 'reference data and the seed figures (from the template)']);
+      expect(health.loaded[2].units).toBeGreaterThan(20_000);
+      expect(health.background).toMatchObject({ name: expect.any(String), state: expect.stringMatching(/running|done/) });
+      // Seed 000's own sentence, from the report of the store the template made.
+      const report = await (await fetch(`http://127.0.0.1:${p.port}/reports/430000/2014.md`)).text();
+      expect(report).toContain('共收到公众咨询投诉4736条，在规定时限内处理4325条');
+      expect(p.lines.some((l) => l.msg?.startsWith('reference data loaded'))).toBe(false);
+    } finally {
+      p.child.kill('SIGTERM');
+      await p.exited;
+      rmSync(fresh, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a bad variable at start with one line naming it', async () => {
     for (const [name, value] of [['PORT', 'eighty'], ['DATABASE_URL', 'mysql://x'], ['LOG_LEVEL', 'loud'], ['MAX_PAGE_SIZE', '-3']]) {
       const child = spawn(process.execPath, [ENTRY], { env: { PATH: process.env.PATH ?? '', [name]: value } });
