@@ -44,7 +44,7 @@ beforeAll(async () => {
   }
   const created = await gqlData(t, `mutation($u: ID!) { createApiKey(input: { unitId: $u, name: "长沙市 integrator", scopes: [INGEST_INTERACTIONS, INGEST_DISCLOSURES, MANAGE_CENTRES] }) { key } }`, { u: u.changsha.id });
   key = { 'x-api-key': created.createApiKey.key };
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 describe('one bulk contract', () => {

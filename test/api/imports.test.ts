@@ -48,7 +48,7 @@ beforeAll(async () => {
   });
   key = await mk('INGEST_INTERACTIONS, INGEST_DISCLOSURES');
   readOnlyKey = await mk('READ');
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 describe('POST /imports/events', () => {

@@ -5,7 +5,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.02 });
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 describe('GET /openapi.json', () => {

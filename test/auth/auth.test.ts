@@ -183,7 +183,7 @@ describe('limits', () => {
     } finally {
       await limited.close();
     }
-  }, 120_000);
+  });
 });
 
 describe('limits per client address, introspection switched off', () => {

@@ -35,7 +35,7 @@ beforeAll(async () => {
   const schools = await gqlData(t, '{ units(filter: { tenant: "430000", level: SCHOOL }, first: 200) { edges { node { code } } } }');
   schoolCodes = schools.units.edges.map((e: any) => e.node.code);
   hubeiCode = (await gqlData(t, '{ units(filter: { tenant: "420000", level: COUNTY }, first: 1) { edges { node { code } } } }', undefined, ANONYMOUS_HEADERS)).units.edges[0].node.code;
-}, 60_000);
+});
 afterAll(async () => t?.close());
 
 describe('ingestDisclosures', () => {
@@ -131,5 +131,5 @@ describe('ingestDisclosures', () => {
     const retry = await ingest('k-bulk', batch);
     expect(retry.body.data.ingestDisclosures.replayed).toBe(true);
     expect(await totalItems()).toBe(before + 5000);
-  }, 60_000);
+  });
 });

@@ -76,5 +76,5 @@ describe('9. a statement timeout is not "database down"', () => {
       await locker.end();
       await limited.close();
     }
-  }, 120_000);
+  });
 });

@@ -19,7 +19,7 @@ beforeAll(async () => {
   county = all.find((u) => u.level === 'COUNTY')!;
   const data = await gqlData(t, `{ unit(id: "${county.id}") { children(level: SCHOOL) { id code level } } }`);
   schools = data.unit.children;
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 const received = async (id: string) =>

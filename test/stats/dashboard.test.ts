@@ -59,7 +59,7 @@ beforeAll(async () => {
   }
   const officer = await gql(t, `mutation { addOfficer(input: { unitId: "${u.xg.id}", name: "王五", role: OFFICER }) { id } }`);
   expect(officer.body.errors).toBeUndefined();
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 const INTERACTIONS = 'received replied repliedOnTime overdue open invalid duplicate held replyRate onTimeRate interviews serviceRequests';

@@ -16,7 +16,7 @@ let units: UnitRef[];
 beforeAll(async () => {
   t = await startTestApp({ seedScale: 0.1, as: { tenant: '420000', roles: ['ADMIN'] } });
   units = await unitsOf(t, TENANT);
-}, 120_000);
+});
 afterAll(async () => t?.close());
 
 const KINDS = ['MAILBOX', 'CONSULTATION', 'COMPLAINT', 'PORTAL_QA', 'HOTLINE', 'INTERVIEW', 'SURVEY', 'SERVICE_REQUEST'];
