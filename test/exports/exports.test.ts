@@ -159,6 +159,19 @@ describe('events', () => {
     expect(pub.header).toContain('requester_name');
   });
 
+  it('an integrator’s key: with READ, the events of its unit’s subtree with their requesters; without, none (but the public rows)', async () => {
+    const key = async (scopes: string[]) =>
+      (await gqlData(t, `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { key } }`, { i: { unitId: ids.furong, name: `export ${scopes.join(',')}`, scopes } })).createApiKey.key as string;
+    const reader = { 'x-api-key': await key(['READ']) };
+    const { rows } = await csv('/exports/events.csv', reader);
+    expect(rows).toHaveLength(1200);
+    expect(new Set(rows.map((r) => r.unit_code)).size).toBe(1);
+    expect(rows.every((r) => r.requester_name.startsWith('市民'))).toBe(true);
+    const writer = { 'x-api-key': await key(['INGEST_INTERACTIONS']) };
+    expect((await csv('/exports/events.csv', writer)).rows).toHaveLength(0);
+    expect((await csv('/exports/units.csv?level=CITY', writer)).rows).toHaveLength(14);
+  });
+
   it('a BOM for spreadsheets with bom=1, none by default', async () => {
     const plain = await get('/exports/events.csv?unit=430200&first=1'.replace('&first=1', ''));
     expect(new Uint8Array(await plain.arrayBuffer()).slice(0, 3)).not.toEqual(new Uint8Array([0xef, 0xbb, 0xbf]));

@@ -246,7 +246,11 @@ const FAMILIES: Family[] = ['disclosures', 'interactions', 'applications', 'cent
 
 interface UnitFigures {
   unit: OrgUnit;
-  figures: Record<Family, ReturnType<typeof Figures.disclosures> | ReturnType<typeof Figures.interactions> | ReturnType<typeof Figures.applications> | ReturnType<typeof Figures.centres> | ReturnType<typeof Figures.officers>>;
+  disclosures: ReturnType<typeof Figures.disclosures>;
+  interactions: ReturnType<typeof Figures.interactions>;
+  applications: ReturnType<typeof Figures.applications>;
+  centres: ReturnType<typeof Figures.centres>;
+  officers: ReturnType<typeof Figures.officers>;
 }
 
 /**
@@ -270,14 +274,10 @@ export async function figuresExport(ctx: RequestContext, req: express.Request): 
       const read = await Promise.all(page.map((u) => Promise.all(FAMILIES.map((family) => ctx.loaders.stats.figures.load({ unit: u, own, period, family })))));
       yield page.map((u, i) => {
         const [d, ev, ap, ce, of] = read[i];
-        return { unit: u, figures: { disclosures: Figures.disclosures(d), interactions: Figures.interactions(ev, now), applications: Figures.applications(ap, now), centres: Figures.centres(ce), officers: Figures.officers(of) } as UnitFigures['figures'] };
+        return { unit: u, disclosures: Figures.disclosures(d), interactions: Figures.interactions(ev, now), applications: Figures.applications(ap, now), centres: Figures.centres(ce), officers: Figures.officers(of) };
       });
     }
   }
-  const fig = <K extends Family>(family: K) => (u: UnitFigures) => u.figures[family] as never;
-  const d = fig('disclosures') as (u: UnitFigures) => ReturnType<typeof Figures.disclosures>;
-  const ev = fig('interactions') as (u: UnitFigures) => ReturnType<typeof Figures.interactions>;
-  const ap = fig('applications') as (u: UnitFigures) => ReturnType<typeof Figures.applications>;
   const rate = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
   return {
     filename: `figures-${unit.code}-${level ? level.toLowerCase() : 'children'}-${period.label}${own ? '-own' : ''}`,
@@ -287,22 +287,22 @@ export async function figuresExport(ctx: RequestContext, req: express.Request): 
       { name: 'level', value: (u) => u.unit.level },
       { name: 'kind', value: (u) => u.unit.kind },
       { name: 'period', value: () => period.label },
-      { name: 'items_published', value: (u) => d(u).published },
-      { name: 'events_received', value: (u) => ev(u).received },
-      { name: 'events_replied', value: (u) => ev(u).replied },
-      { name: 'events_replied_on_time', value: (u) => ev(u).repliedOnTime },
-      { name: 'events_invalid', value: (u) => ev(u).invalid },
-      { name: 'events_open', value: (u) => ev(u).open },
-      { name: 'events_overdue', value: (u) => ev(u).overdue },
-      { name: 'reply_rate', value: (u) => rate(ev(u).replyRate) },
-      { name: 'on_time_rate', value: (u) => rate(ev(u).onTimeRate) },
-      { name: 'interviews', value: (u) => ev(u).interviews },
-      { name: 'service_requests', value: (u) => ev(u).serviceRequests },
-      { name: 'applications_received', value: (u) => ap(u).received },
-      { name: 'applications_decided', value: (u) => ap(u).decided },
-      { name: 'applications_overdue', value: (u) => ap(u).overdue },
-      { name: 'centres', value: (u) => (u.figures.centres as ReturnType<typeof Figures.centres>).total },
-      { name: 'officers', value: (u) => (u.figures.officers as ReturnType<typeof Figures.officers>).active },
+      { name: 'items_published', value: (u) => u.disclosures.published },
+      { name: 'events_received', value: (u) => u.interactions.received },
+      { name: 'events_replied', value: (u) => u.interactions.replied },
+      { name: 'events_replied_on_time', value: (u) => u.interactions.repliedOnTime },
+      { name: 'events_invalid', value: (u) => u.interactions.invalid },
+      { name: 'events_open', value: (u) => u.interactions.open },
+      { name: 'events_overdue', value: (u) => u.interactions.overdue },
+      { name: 'reply_rate', value: (u) => rate(u.interactions.replyRate) },
+      { name: 'on_time_rate', value: (u) => rate(u.interactions.onTimeRate) },
+      { name: 'interviews', value: (u) => u.interactions.interviews },
+      { name: 'service_requests', value: (u) => u.interactions.serviceRequests },
+      { name: 'applications_received', value: (u) => u.applications.received },
+      { name: 'applications_decided', value: (u) => u.applications.decided },
+      { name: 'applications_overdue', value: (u) => u.applications.overdue },
+      { name: 'centres', value: (u) => u.centres.total },
+      { name: 'officers', value: (u) => u.officers.active },
     ],
     pages: pages(),
   };
