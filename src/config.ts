@@ -181,6 +181,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
     SUBSCRIPTION_INTERVAL_MS: num({ default: 1_000 }),
     MAX_SUBSCRIPTIONS_PER_CONNECTION: num({ default: 100 }),
     MAX_SUBSCRIPTIONS_PER_CALLER: num({ default: 1_000 }),
+    SUBSCRIPTION_RECHECK_MS: num({ default: 30_000 }),
     ...HARDENING_ENV,
     CORS_ORIGINS: corsOrigins({ default: ['*'] }),
   };
@@ -282,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, exitOnError = t
       intervalMs: Math.floor(positive('SUBSCRIPTION_INTERVAL_MS', clean.SUBSCRIPTION_INTERVAL_MS)),
       perConnection: Math.floor(positive('MAX_SUBSCRIPTIONS_PER_CONNECTION', clean.MAX_SUBSCRIPTIONS_PER_CONNECTION)),
       perCaller: Math.floor(positive('MAX_SUBSCRIPTIONS_PER_CALLER', clean.MAX_SUBSCRIPTIONS_PER_CALLER)),
+      recheckMs: Math.floor(positive('SUBSCRIPTION_RECHECK_MS', clean.SUBSCRIPTION_RECHECK_MS)),
     },
   };
 }

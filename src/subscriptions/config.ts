@@ -5,4 +5,6 @@ export interface SubscriptionConfig {
   perConnection: number;
   /** Active subscriptions one caller (a staff member, a key, or a client address for the public) may hold over all its connections (MAX_SUBSCRIPTIONS_PER_CALLER). */
   perCaller: number;
+  /** How often the credentials of open connections are checked again (SUBSCRIPTION_RECHECK_MS): a revoked key's connections close. */
+  recheckMs: number;
 }

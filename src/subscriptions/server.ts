@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import type { AppConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Database } from '../db/orm';
-import type { Principal } from '../auth/principal';
+import { Principal, UnauthenticatedError } from '../auth/principal';
 import { authenticate } from '../auth/authenticate';
 import type { TokenVerifier } from '../auth/tokens';
 import { limitRules, MAX_SELECTIONS, operationCost } from '../http/limits-plugin';
@@ -31,7 +31,26 @@ type ConnectionExtra = {
   principal?: Principal;
   caller?: string;
   active?: number;
+  /** The connection's credential headers (checked again while it stays open). */
+  credentials?: Record<string, string | undefined>;
+  expiry?: NodeJS.Timeout;
 };
+
+/** graphql-ws's close code for a refused or lapsed credential. */
+const FORBIDDEN = 4403;
+
+/** The `exp` of a bearer token the verifier accepted, in ms (it is required and checked there). */
+function expiresAt(headers: Record<string, string | undefined>): number | null {
+  const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
+  const payload = token?.split('.')[1];
+  if (!payload) return null;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
+    return typeof exp === 'number' ? exp * 1000 : null;
+  } catch {
+    return null;
+  }
+}
 
 const LIVE_FIELDS = new Set(['statsChanged', 'itemPublished']);
 
@@ -63,6 +82,29 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
   const hub = new LiveHub({ schema: deps.schema, db: deps.db, config, logger: deps.logger, versions: deps.versions, formatError: deps.formatError });
   const perCaller = new Map<string, number>();
   const wss = new WebSocketServer({ server: deps.httpServer, path: '/graphql' });
+  // Open connections by credential: a key revoked (or a staff unit gone) since the connection
+  // opened closes them at the next check; a token closes its connection when it expires.
+  const open = new Map<string, Set<{ close(code: number, reason: string): void }>>();
+  const recheck = setInterval(() => {
+    void (async () => {
+      for (const [credential, sockets] of open) {
+        if (!sockets.size) {
+          open.delete(credential);
+          continue;
+        }
+        try {
+          const em = deps.db.orm.em.fork({ useContext: false });
+          await withSqlTally({ statements: 0 }, () => authenticate(em as never, JSON.parse(credential) as Record<string, string>, deps.verifyToken));
+        } catch (err) {
+          // A database fault is not a lapsed credential: the next check decides.
+          if (!(err instanceof UnauthenticatedError)) continue;
+          for (const s of sockets) s.close(FORBIDDEN, 'Forbidden: the credential is no longer valid');
+          open.delete(credential);
+        }
+      }
+    })();
+  }, config.subscriptions.recheckMs);
+  recheck.unref();
   // The same limits as queries over HTTP: depth, aliases, directives (src/http/limits-plugin.ts).
   const rules = [...specifiedRules, ...limitRules(config.limits)];
   type Checked = { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> } | { errors: readonly GraphQLError[] };
@@ -123,6 +165,25 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
           ctx.extra.caller =
             principal.kind === 'staff' ? `user:${principal.unit.tenantId}:${principal.sub}` : principal.kind === 'key' ? `key:${principal.keyId}` : `ip:${ctx.extra.request.socket.remoteAddress}`;
           ctx.extra.active = 0;
+          const headers = headersOf(ctx.connectionParams);
+          if (principal.kind !== 'anonymous') {
+            const socket = ctx.extra.socket;
+            const credential = JSON.stringify(headers);
+            let sockets = open.get(credential);
+            if (!sockets) open.set(credential, (sockets = new Set()));
+            sockets.add(socket);
+            const exp = expiresAt(headers);
+            if (exp !== null) {
+              // When HTTP stops accepting it: at `exp` plus the tolerated clock skew.
+              const lapse = exp + config.limits.clockSkewS * 1000 - Date.now();
+              ctx.extra.expiry = setTimeout(() => socket.close(FORBIDDEN, 'Forbidden: the token has expired'), Math.max(0, lapse));
+              ctx.extra.expiry.unref();
+            }
+            socket.once('close', () => {
+              clearTimeout(ctx.extra.expiry);
+              sockets!.delete(socket);
+            });
+          }
           return true;
         } catch {
           return false;
@@ -175,6 +236,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
   return {
     hub,
     async close() {
+      clearInterval(recheck);
       hub.close();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

@@ -71,7 +71,11 @@ async function createEvent(unitId: string) {
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ seedScale: 0.05, as: null, env: { SUBSCRIPTION_INTERVAL_MS: String(INTERVAL), MAX_SUBSCRIPTIONS_PER_CONNECTION: '60' } });
+  t = await startTestApp({
+    seedScale: 0.05,
+    as: null,
+    env: { SUBSCRIPTION_INTERVAL_MS: String(INTERVAL), MAX_SUBSCRIPTIONS_PER_CONNECTION: '60', SUBSCRIPTION_RECHECK_MS: '300', AUTH_CLOCK_SKEW_S: '0' },
+  });
   const d = await gqlData(t, '{ hn: unit(code: "430000", tenant: "430000") { id } cs: unit(code: "430100", tenant: "430000") { id children { id } } zz: unit(code: "430200", tenant: "430000") { id } }');
   u.hn = d.hn.id;
   u.cs = d.cs.id;
@@ -174,4 +178,33 @@ test('scope, limits and caps apply to subscriptions', async () => {
   expect(many[60].errors[0][0].extensions.reason).toBe('MAX_SUBSCRIPTIONS');
   expect(many.slice(0, 60).every((s) => !s.done)).toBe(true);
   for (const s of many) s.stop();
+});
+
+test('a connection lasts as long as its credential: closed (4403) when its token expires or its key is revoked', async () => {
+  // A staff token with 3 s to live: its subscriptions run, then the connection closes at expiry.
+  let tokenClosed = 0;
+  const opened = Date.now();
+  const staff = connect(await staffHeaders({ tenant: '430000', roles: ['VIEWER'], expiresIn: '3s' }), (code) => (tokenClosed = code));
+  const s = subscribe(staff, STATS, { unitId: u.cs });
+  await until(() => s.messages.length === 1);
+  await until(() => tokenClosed !== 0, 15_000);
+  expect(tokenClosed).toBe(4403);
+  expect(Date.now() - opened).toBeGreaterThanOrEqual(2_000);
+
+  // An API key: its connection stays open until the key is revoked, then closes at the next check.
+  const created = await gqlData(
+    t,
+    `mutation($u: ID!) { createApiKey(input: { name: "live", unitId: $u, scopes: [READ] }) { key apiKey { id } } }`,
+    { u: u.cs },
+    await adminHeaders('430000'),
+  );
+  let keyClosed = 0;
+  const integrator = connect({ 'x-api-key': created.createApiKey.key }, (code) => (keyClosed = code));
+  const k = subscribe(integrator, STATS, { unitId: u.cs });
+  await until(() => k.messages.length === 1);
+  await new Promise((r) => setTimeout(r, 1_000)); // several checks pass while the key is valid
+  expect(keyClosed).toBe(0);
+  await gqlData(t, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: created.createApiKey.apiKey.id }, await adminHeaders('430000'));
+  await until(() => keyClosed !== 0, 15_000);
+  expect(keyClosed).toBe(4403);
 });
