@@ -204,6 +204,23 @@ export interface LiveHubDeps {
   formatError: Formatter;
 }
 
+/**
+ * How long `item_publication` keeps a row: itemPublished groups read what was published since their
+ * last look, seconds ago, so a day is ample; older rows are deleted every hour by each process.
+ */
+export const ITEM_PUBLICATION_RETENTION_HOURS = 24;
+
+/** Deletes the publication log's rows older than the retention; answers how many went. */
+export async function pruneItemPublications(db: Database, olderThanHours = ITEM_PUBLICATION_RETENTION_HOURS): Promise<number> {
+  const rows = await withSqlTally({ statements: 0 }, () =>
+    db.orm.em.getConnection().execute<{ n: number }[]>(
+      `with gone as (delete from item_publication where at < now() - make_interval(hours => ?) returning 1) select count(*)::int as n from gone`,
+      [olderThanHours],
+    ),
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** The groups of live subscriptions of this process, woken by data version changes. */
 export class LiveHub {
   private readonly groups = new Map<string, Promise<Group>>();

@@ -14,7 +14,7 @@ import { limitRules, MAX_SELECTIONS, operationCost } from '../http/limits-plugin
 import { withSqlTally } from '../db/sql-counter';
 import { ErrorCode } from '../errors';
 import type { DataVersions } from '../cache/versions';
-import { LiveHub } from './live';
+import { LiveHub, pruneItemPublications } from './live';
 
 export interface SubscriptionServerDeps {
   httpServer: http.Server;
@@ -105,6 +105,9 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
     })();
   }, config.subscriptions.recheckMs);
   recheck.unref();
+  // The publication log keeps a day (src/subscriptions/live.ts).
+  const prune = setInterval(() => void pruneItemPublications(deps.db).catch((err: Error) => deps.logger.warn({ err: err.message }, 'pruning item_publication failed')), 3_600_000);
+  prune.unref();
   // The same limits as queries over HTTP: depth, aliases, directives (src/http/limits-plugin.ts).
   const rules = [...specifiedRules, ...limitRules(config.limits)];
   type Checked = { document: DocumentNode; operation: OperationDefinitionNode; variables: Record<string, unknown> } | { errors: readonly GraphQLError[] };
@@ -237,6 +240,7 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
     hub,
     async close() {
       clearInterval(recheck);
+      clearInterval(prune);
       hub.close();
       await disposable.dispose();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

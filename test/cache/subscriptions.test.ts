@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { createClient, Client } from 'graphql-ws';
 import { adminHeaders, gql, gqlData, staffHeaders, startTestApp, TestApp } from '../support/app';
+import { pruneItemPublications } from '../../src/subscriptions/live';
 
 /**
  * Subscriptions over graphql-ws on the server's own port and path (issue 15): statsChanged sends
@@ -207,4 +208,15 @@ test('a connection lasts as long as its credential: closed (4403) when its token
   await gqlData(t, `mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: created.createApiKey.apiKey.id }, await adminHeaders('430000'));
   await until(() => keyClosed !== 0, 15_000);
   expect(keyClosed).toBe(4403);
+});
+
+test('the publication log keeps a day: older rows are pruned, newer ones stay', async () => {
+  const conn = t.app.db.orm.em.getConnection();
+  const count = async () => Number((await conn.execute(`select count(*)::int as n from item_publication`))[0].n);
+  const before = await count();
+  expect(before).toBeGreaterThan(0); // the itemPublished test published items
+  await conn.execute(`update item_publication set at = now() - interval '25 hours' where seq = (select min(seq) from item_publication)`);
+  expect(await pruneItemPublications(t.app.db)).toBe(1);
+  expect(await count()).toBe(before - 1);
+  expect(await pruneItemPublications(t.app.db)).toBe(0);
 });
