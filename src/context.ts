@@ -132,7 +132,11 @@ export class RequestContext {
     return (await this.tenants()).find((t) => t.id === id) ?? null;
   }
 
-  /** The id of the tenant a write names; an unknown province code is BAD_USER_INPUT on `field`. */
+  /**
+   * The id of the tenant an argument or filter names. An unknown province code, or one this request
+   * may not see, is BAD_USER_INPUT naming `field`: the one answer for an unknown tenant, in reads,
+   * list filters, writes and the REST routes alike.
+   */
   async requireTenantId(code: string, field: string): Promise<number> {
     const t = await this.tenantByCode(code);
     if (!t) throw new BadInputError(`No tenant with province code ${code}.`, field);

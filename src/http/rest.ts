@@ -53,17 +53,15 @@ function parseEnum<T extends Record<string, string>>(e: T, s: string | undefined
 
 /**
  * The unit a path names by its code. Codes are unique within a tenant only: a code found in several
- * tenants needs `?tenant=<province code>` (400 AMBIGUOUS_UNIT_CODE without it); an unknown tenant or
- * code is 404.
+ * tenants needs `?tenant=<province code>` (400 AMBIGUOUS_UNIT_CODE without it); an unknown tenant is
+ * 400 (BAD_USER_INPUT, as everywhere), an unknown code 404.
  */
 export async function unitByCode(ctx: RequestContext, code: string, tenant: string | undefined): Promise<OrgUnit> {
   if (!UNIT_CODE.test(code)) throw new BadInputError('A unit code is 1–20 letters or digits.', 'code');
   let tenantId: number | undefined;
   if (tenant !== undefined) {
     if (!TENANT_CODE.test(tenant)) throw new BadInputError('`tenant` is a six-digit province code.', 'tenant');
-    const t = await ctx.tenantByCode(tenant);
-    if (!t) throw new NotFoundError(`No tenant ${tenant}.`);
-    tenantId = t.id;
+    tenantId = await ctx.requireTenantId(tenant, 'tenant');
   }
   const units = await ctx.units.findByCode(code, tenantId);
   if (!units.length) throw new NotFoundError(tenant ? `No unit ${code} in tenant ${tenant}.` : `No unit ${code}.`);

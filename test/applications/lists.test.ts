@@ -52,7 +52,8 @@ describe('disclosureApplications filters', () => {
   it('filters by tenant, unit and subtree (the unit and every unit below it)', async () => {
     expect(await subjects({ tenant: '430000' })).toEqual(['c1', 'c2', 'n1', 'n2', 'now']);
     expect(await subjects({ tenant: '140000' })).toEqual(['sx']);
-    expect(await subjects({ tenant: '990000' })).toEqual([]);
+    const unknownTenant = await gql(t, LIST, { filter: { tenant: '990000' }, first: 5 }, await adminHeaders('430000'));
+    expect(unknownTenant.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tenant' });
     expect(await subjects({ unitId: ids.cs })).toEqual(['c1', 'now']);
     expect(await subjects({ unitId: ids.cs, subtree: true })).toEqual(['c1', 'c2', 'n1', 'now']);
     expect(await subjects({ unitId: ids.fr, subtree: true })).toEqual(['c2', 'n1']);

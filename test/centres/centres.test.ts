@@ -343,7 +343,8 @@ describe('the centres connection', () => {
   it('filters by tenant, kind, status, search and reachability', async () => {
     expect(names(await list({ tenant: '140000', search: '过滤' }))).toEqual(['过滤-太原市服务站']);
     expect((await list({ tenant: '430000', unitId: TAIYUAN })).totalCount).toBe(0); // a unit of another tenant matches nothing
-    expect((await list({ tenant: '999999' })).totalCount).toBe(0);
+    const unknownTenant = await gql(t, LIST, { filter: { tenant: '999999' }, first: 5 }, ANONYMOUS_HEADERS);
+    expect(unknownTenant.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.tenant' });
     expect(names(await list({ kind: 'STATION', search: '过滤' }))).toEqual(['过滤-太原市服务站', '过滤-株洲县服务站', '过滤-芙蓉区服务站'].sort());
     expect(names(await list({ status: 'CLOSED', search: '过滤' }))).toEqual(['过滤-株洲县服务站']);
     expect(names(await list({ search: '芙蓉区' }))).toEqual(['过滤-芙蓉区学校服务点', '过滤-芙蓉区服务站'].sort());

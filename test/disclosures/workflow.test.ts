@@ -68,7 +68,7 @@ describe('category taxonomies', () => {
     expect(hubei.map((c: any) => c.name)).toEqual(expect.arrayContaining(['孝感教育新闻', '规划财务', '教育工会', '体育卫生']));
     const hunan = (await gqlData(t, q, { t: '430000' })).disclosureCategories;
     expect(hunan.map((c: any) => c.code)).toEqual(expect.arrayContaining(['NEWS', 'NOTICE', 'POLICY_INTERPRETATION', 'BUDGET_FINAL_ACCOUNTS', 'ADMISSIONS', 'OTHER']));
-    expect((await gqlData(t, q, { t: '999999' })).disclosureCategories).toEqual([]);
+    expect((await gql(t, q, { t: '999999' })).body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tenant' });
   });
 
   it('seeds idempotently: a second run inserts nothing', async () => {

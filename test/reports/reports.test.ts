@@ -343,7 +343,8 @@ describe('rendered for people', () => {
       expect(JSON.stringify(body)).not.toMatch(/at .*\.js/);
     }
     const noTenant = await fetch(`${t.base}/reports/430000/2014.md?tenant=110000`);
-    expect(noTenant.status).toBe(404);
+    expect(noTenant.status).toBe(400);
+    expect(((await noTenant.json()) as any).error).toMatchObject({ code: 'BAD_USER_INPUT', field: 'tenant' });
   });
 
   it('a code used by two tenants needs ?tenant=', async () => {

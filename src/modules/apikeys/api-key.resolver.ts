@@ -6,7 +6,8 @@ import { Allow } from '../../auth/allow';
 import { NotFoundError } from '../../errors';
 import { newApiKey } from '../../auth/tokens';
 import { OrgUnit } from '../units/org-unit.entity';
-import { requireOwnerUnit, requireUuid } from '../units/unit-owner';
+import { requireOwnerUnit } from '../units/unit-owner';
+import { requireId } from '../../ids';
 import { ApiKey, ApiKeyScope, CreatedApiKey } from './api-key.entity';
 
 @InputType({ description: 'A new API key for an integrator.' })
@@ -56,7 +57,7 @@ export class ApiKeyResolver {
   @Allow('keys:manage')
   @Mutation(() => ApiKey, { description: 'Revokes an API key (ADMIN): requests with it are UNAUTHENTICATED from now on. Unknown id: NOT_FOUND.' })
   async revokeApiKey(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<ApiKey> {
-    const revoked = await ctx.apiKeys.revoke(requireUuid(id, 'id'));
+    const revoked = await ctx.apiKeys.revoke(requireId(id, 'id'));
     if (!revoked) throw new NotFoundError(`No API key with id ${id}.`);
     ctx.logger.info({ actor: ctx.actor, apiKey: revoked.prefix }, 'API key revoked');
     return revoked;

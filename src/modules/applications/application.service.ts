@@ -18,6 +18,7 @@ import {
 } from './application.inputs';
 import { ApplicationListFilter, ApplicationRepository, DisputeListFilter, TimeKey, UnitRestriction } from './application.repository';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { idOrNull, loadOrNotFound, optionalId, requireId } from '../../ids';
 
 /** Statutory reply period, and the single extension, in working days (政府信息公开条例 第三十三条). */
 export const REPLY_WORKING_DAYS = 20;
@@ -30,10 +31,6 @@ const DAY_MS = 86_400_000;
 /** Tolerated clock skew for instants that must not be in the future. */
 const SKEW_MS = 60_000;
 
-function checkUuid(value: string, field: string): string {
-  if (!UUID_RE.test(value)) throw new BadInputError(`\`${field}\` is not an id.`, field);
-  return value;
-}
 
 function checkInstant(value: Date, field: string, opts: { futureMs: number }): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadInputError(`\`${field}\` is not a valid date-time.`, field);
@@ -65,31 +62,24 @@ function dayBound(date: string | undefined, next = false): Date | undefined {
 }
 
 async function tenantIdOf(ctx: RequestContext, code: string | undefined): Promise<number | undefined> {
-  if (!code) return undefined;
-  const t = await ctx.tenantByCode(code);
-  // An unknown tenant matches nothing: -1 is no tenant's id.
-  return t ? t.id : -1;
+  return code ? ctx.requireTenantId(code, 'filter.tenant') : undefined;
 }
 
 async function unitRestriction(unitId: string | undefined, subtree: boolean | undefined): Promise<UnitRestriction | undefined> {
   if (!unitId) return undefined;
-  return { unitId: checkUuid(unitId, 'filter.unitId'), subtree: subtree === true };
+  return { unitId: requireId(unitId, 'filter.unitId', 'unit id'), subtree: subtree === true };
 }
 
 /** The unit a write names: it must exist in the caller's write area, in the tenant the credential fixes. */
 async function unitOfTenant(ctx: RequestContext, tenant: string | null | undefined, unitId: string, prefix: string): Promise<{ tenantId: number; unit: OrgUnit }> {
   const t = await ctx.writeTenant(tenant, `${prefix}.tenant`);
-  checkUuid(unitId, `${prefix}.unitId`);
-  const unit = await ctx.loaders.units.byId.load(unitId);
+  const unit = await ctx.loaders.units.byId.load(requireId(unitId, `${prefix}.unitId`, 'unit id'));
   if (!unit || unit.tenantId !== t.id) throw new BadInputError(`No unit ${unitId} in ${ctx.writeArea()}.`, `${prefix}.unitId`);
   return { tenantId: t.id, unit };
 }
 
-async function applicationOrFail(ctx: RequestContext, id: string, field = 'id'): Promise<DisclosureApplication> {
-  checkUuid(id, field);
-  const app = await ctx.loaders.applications.byId.load(id);
-  if (!app) throw new NotFoundError(`No disclosure application ${id}.`);
-  return app;
+function applicationOrFail(ctx: RequestContext, id: string, field = 'id'): Promise<DisclosureApplication> {
+  return loadOrNotFound(ctx.loaders.applications.byId, id, 'disclosure application', field);
 }
 
 function refresh<T extends { id: string }>(loader: DataLoader<string, T | null>, row: T): T {
@@ -125,8 +115,8 @@ export const ApplicationService = {
   // ------------------------------------------------------------------ reads
 
   async application(ctx: RequestContext, id: string): Promise<DisclosureApplication | null> {
-    if (!UUID_RE.test(id)) return null;
-    return ctx.loaders.applications.byId.load(id);
+    const key = idOrNull(id);
+    return key ? ctx.loaders.applications.byId.load(key) : null;
   },
 
   /** The repository filter of a `DisclosureApplicationFilter` (the GraphQL list and the exports). */
@@ -162,7 +152,7 @@ export const ApplicationService = {
     const f: DisputeListFilter = {
       tenantId: await tenantIdOf(ctx, filter?.tenant),
       unit: await unitRestriction(filter?.unitId, filter?.subtree),
-      applicationId: filter?.applicationId ? checkUuid(filter.applicationId, 'filter.applicationId') : undefined,
+      applicationId: optionalId(filter?.applicationId, 'filter.applicationId', 'application id'),
       kind: filter?.kind,
       status: filter?.status,
       outcome: filter?.outcome,
@@ -282,8 +272,7 @@ export const ApplicationService = {
     const filedAt = checkInstant(input.filedAt, 'input.filedAt', { futureMs: DAY_MS });
     let applicationId: string | null = null;
     if (input.applicationId) {
-      checkUuid(input.applicationId, 'input.applicationId');
-      const app = await ctx.loaders.applications.byId.load(input.applicationId);
+      const app = await ctx.loaders.applications.byId.load(requireId(input.applicationId, 'input.applicationId', 'application id'));
       if (!app || app.tenantId !== tenantId) throw new BadInputError(`No application ${input.applicationId} in ${ctx.writeArea()}.`, 'input.applicationId');
       if (app.unitId !== unit.id) throw new BadInputError('The application was addressed to another unit.', 'input.applicationId');
       if (filedAt < app.receivedAt) throw new BadInputError('`filedAt` must not be before the application was received.', 'input.filedAt');
@@ -302,9 +291,7 @@ export const ApplicationService = {
   },
 
   async concludeDispute(ctx: RequestContext, id: string, outcome: DisputeOutcome, concludedAt: Date): Promise<DisclosureDispute> {
-    checkUuid(id, 'id');
-    const dispute = await ctx.loaders.applications.disputeById.load(id);
-    if (!dispute) throw new NotFoundError(`No disclosure dispute ${id}.`);
+    const dispute = await loadOrNotFound(ctx.loaders.applications.disputeById, id, 'disclosure dispute');
     checkInstant(concludedAt, 'concludedAt', { futureMs: SKEW_MS });
     if (dispute.status !== DisputeStatus.PENDING) throw new BadInputError('This reconsideration or lawsuit is already concluded.', 'id');
     if (concludedAt < dispute.filedAt) throw new BadInputError('`concludedAt` must not be before it was filed.', 'concludedAt');

@@ -6,10 +6,8 @@ import { BadInputError, NotFoundError } from '../../errors';
 import { CalendarDay } from './calendar-day.entity';
 import { shanghaiDate } from './working-calendar';
 
-async function tenantIdOf(ctx: RequestContext, code: string): Promise<number> {
-  const t = await ctx.tenantByCode(code);
-  if (!t) throw new NotFoundError(`No tenant with province code ${code}.`);
-  return t.id;
+function tenantIdOf(ctx: RequestContext, code: string): Promise<number> {
+  return ctx.requireTenantId(code, 'tenant');
 }
 
 @Resolver(() => CalendarDay)

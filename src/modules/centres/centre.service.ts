@@ -4,7 +4,8 @@ import { BadInputError, NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
 import { OrgUnit } from '../units/org-unit.entity';
 import { UUID_RE } from '../units/unit.repository';
-import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
+import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit } from '../units/unit-owner';
+import { idOrNull, loadOrNotFound, requireId } from '../../ids';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { CentreCheckInput, CentreFilter, CreateCentreInput, UpdateCentreInput } from './centre.inputs';
@@ -49,8 +50,8 @@ export function inFuture(at: Date): boolean {
 /** Centres: argument checks here, SQL in the repository, batching in the loaders. */
 export const CentreService = {
   async centre(ctx: RequestContext, id: string): Promise<Centre | null> {
-    if (!UUID_RE.test(id)) return null;
-    return ctx.loaders.centres.byId.load(id.toLowerCase());
+    const key = idOrNull(id);
+    return key ? ctx.loaders.centres.byId.load(key) : null;
   },
 
   async centres(ctx: RequestContext, filter: CentreFilter | undefined, first: number, after?: string | null): Promise<ConnectionResult<Centre>> {
@@ -120,10 +121,7 @@ export const CentreService = {
 
   /** The centre an id names, for a write: malformed → BAD_USER_INPUT, unknown → NOT_FOUND. */
   async existing(ctx: RequestContext, id: string): Promise<Centre> {
-    requireUuid(id, 'id', 'centre id');
-    const centre = await ctx.loaders.centres.byId.load(id.toLowerCase());
-    if (!centre) throw new NotFoundError(`No centre with id ${id}.`);
-    return centre;
+    return loadOrNotFound(ctx.loaders.centres.byId, id, 'centre');
   },
 
   async update(ctx: RequestContext, id: string, input: UpdateCentreInput): Promise<Centre> {
@@ -155,9 +153,7 @@ export const CentreService = {
 
   /** Deletes a centre (and its check history); answers its id (the delete convention: unknown id NOT_FOUND). */
   async delete(ctx: RequestContext, id: string): Promise<string> {
-    requireUuid(id, 'id', 'centre id');
-    const centre = await ctx.loaders.centres.byId.load(id.toLowerCase());
-    if (!centre) throw new NotFoundError(`No centre with id ${id}.`);
+    const centre = await CentreService.existing(ctx, id);
     // Service requests accepted at the centre are counted there: a centre that has any is closed, not deleted.
     const n = await ctx.centres.eventCount(centre.tenantId, centre.id);
     if (n > 0) throw new BadInputError(`Centre ${centre.id} has ${n} interaction events; close it instead of deleting it.`, 'id');
@@ -168,8 +164,7 @@ export const CentreService = {
   },
 
   async reportCheck(ctx: RequestContext, input: CentreCheckInput): Promise<CentreCheckReport> {
-    requireUuid(input.centreId, 'input.centreId', 'centre id');
-    const centre = await ctx.loaders.centres.byId.load(input.centreId.toLowerCase());
+    const centre = await ctx.loaders.centres.byId.load(requireId(input.centreId, 'input.centreId', 'centre id'));
     if (!centre) throw new BadInputError(`No centre with id ${input.centreId}.`, 'input.centreId');
     if (inFuture(input.checkedAt)) throw new BadInputError('`input.checkedAt` must not be in the future.', 'input.checkedAt');
     const result = await ctx.centres.recordChecks(centre.tenantId, [checkRow(input)]);

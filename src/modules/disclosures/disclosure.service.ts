@@ -17,6 +17,7 @@ import {
   UpdateDisclosureItemInput,
 } from './disclosure.inputs';
 import { ItemKey, ItemListFilter } from './disclosure.repository';
+import { idOrNull, requireId } from '../../ids';
 
 const CURSOR_TAG: Record<DisclosureOrder, string> = {
   [DisclosureOrder.PUBLISHED_AT_DESC]: 'dp',
@@ -94,9 +95,9 @@ async function step(
   id: string,
   body: (tx: EntityManager, item: DisclosureItem) => Promise<{ status: DisclosureStatus; publishedAt?: Date; review: Omit<DisclosureReview, 'tenantId' | 'id' | 'itemId' | 'at'> }>,
 ): Promise<DisclosureItem> {
-  if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+  const key = requireId(id, 'id', 'disclosure item id');
   return ctx.em.transactional(async (tx) => {
-    const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+    const item = await ctx.disclosures.lockItem(tx as EntityManager, key);
     if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
     const next = await body(tx as EntityManager, item);
     return ctx.disclosures.recordStep(tx as EntityManager, item, next.status, next.publishedAt ?? null, next.review);
@@ -110,8 +111,7 @@ function checkReviewer(reviewer: string, field = 'reviewer'): void {
 /** Disclosure items: argument checks and workflow rules here, SQL in the repository, batching in loaders. */
 export const DisclosureService = {
   async categories(ctx: RequestContext, tenant: string): Promise<DisclosureCategory[]> {
-    const t = await ctx.tenantByCode(tenant);
-    return t ? ctx.disclosures.categoriesOf(t.id) : [];
+    return ctx.disclosures.categoriesOf(await ctx.requireTenantId(tenant, 'tenant'));
   },
 
   async upsertCategory(ctx: RequestContext, tenant: string, input: DisclosureCategoryInput): Promise<DisclosureCategory> {
@@ -123,7 +123,8 @@ export const DisclosureService = {
   },
 
   async item(ctx: RequestContext, id: string): Promise<DisclosureItem | null> {
-    return UUID_RE.test(id) ? ctx.loaders.disclosures.item.load(id) : null;
+    const key = idOrNull(id);
+    return key ? ctx.loaders.disclosures.item.load(key) : null;
   },
 
   /** The repository filter of a `DisclosureItemFilter` (the GraphQL list and the exports). */
@@ -137,8 +138,7 @@ export const DisclosureService = {
       externalId: filter?.externalId,
     };
     if (filter?.unitId !== undefined && filter.unitId !== null) {
-      if (!UUID_RE.test(filter.unitId)) throw new BadInputError('`filter.unitId` is not a unit id.', 'filter.unitId');
-      f.unitId = filter.unitId;
+      f.unitId = requireId(filter.unitId, 'filter.unitId', 'unit id');
       f.subtree = filter.subtree ?? false;
     } else if (filter?.subtree) {
       throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
@@ -150,10 +150,7 @@ export const DisclosureService = {
       }
       f.publishedBefore = startOfShanghaiDay(addDays(filter.publishedTo, 1));
     }
-    if (filter?.tenant) {
-      const t = await ctx.tenantByCode(filter.tenant);
-      f.tenantId = t ? t.id : -1;
-    }
+    if (filter?.tenant) f.tenantId = await ctx.requireTenantId(filter.tenant, 'filter.tenant');
     return f;
   },
 
@@ -177,8 +174,7 @@ export const DisclosureService = {
 
   async create(ctx: RequestContext, input: CreateDisclosureItemInput): Promise<DisclosureItem> {
     const { id: tenantId } = await ctx.writeTenant(input.tenant, 'input.tenant');
-    if (!UUID_RE.test(input.unitId)) throw new BadInputError('`input.unitId` is not a unit id.', 'input.unitId');
-    const unit = await ctx.loaders.units.byId.load(input.unitId);
+    const unit = await ctx.loaders.units.byId.load(requireId(input.unitId, 'input.unitId', 'unit id'));
     if (!unit || unit.tenantId !== tenantId) {
       throw new BadInputError(`No unit ${input.unitId} in ${ctx.writeArea()}.`, 'input.unitId');
     }
@@ -196,7 +192,7 @@ export const DisclosureService = {
   },
 
   async update(ctx: RequestContext, id: string, input: UpdateDisclosureItemInput): Promise<DisclosureItem> {
-    if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+    const key = requireId(id, 'id', 'disclosure item id');
     if (input.title === null) throw new BadInputError('`input.title` cannot be cleared.', 'input.title');
     if (input.categoryCode === null) throw new BadInputError('`input.categoryCode` cannot be cleared.', 'input.categoryCode');
     if (input.channels === null) throw new BadInputError('`input.channels` cannot be cleared.', 'input.channels');
@@ -205,7 +201,7 @@ export const DisclosureService = {
       if (p) throw new BadInputError(`\`input.url\` ${p}.`, 'input.url');
     }
     return ctx.em.transactional(async (tx) => {
-      const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+      const item = await ctx.disclosures.lockItem(tx as EntityManager, key);
       if (!item) throw new BadInputError(`No disclosure item ${id}.`, 'id');
       if (item.status !== DisclosureStatus.DRAFT) refuse(item, 'update', 'DRAFT');
       if (input.categoryCode !== undefined && input.categoryCode !== item.categoryCode) {
@@ -281,9 +277,9 @@ export const DisclosureService = {
   },
 
   async delete(ctx: RequestContext, id: string): Promise<string> {
-    if (!UUID_RE.test(id)) throw new BadInputError('`id` is not a disclosure item id.', 'id');
+    const key = requireId(id, 'id', 'disclosure item id');
     return ctx.em.transactional(async (tx) => {
-      const item = await ctx.disclosures.lockItem(tx as EntityManager, id);
+      const item = await ctx.disclosures.lockItem(tx as EntityManager, key);
       if (!item) throw new NotFoundError(`No disclosure item ${id}.`);
       if (item.status === DisclosureStatus.PUBLISHED) {
         throw new BadInputError(`Cannot delete disclosure item ${item.id}: it is PUBLISHED; withdraw it first.`, 'id', { status: item.status });

@@ -12,6 +12,7 @@ import {
 } from './interaction.inputs';
 import { InteractionKey, InteractionListFilter } from './interaction.repository';
 import { ReplyRuleView } from './reply-rule.entity';
+import { idOrNull, loadOrNotFound, optionalId, requireId } from '../../ids';
 
 const CURSOR_TAG = 'ie';
 const EARLIEST = Date.parse('2000-01-01T00:00:00+08:00');
@@ -69,26 +70,17 @@ function parseAfter(after: string | undefined | null): InteractionKey | null {
   return { receivedAt, id };
 }
 
-function checkId(value: string | undefined | null, field: string): string | undefined {
-  if (value !== undefined && value !== null && !UUID_RE.test(value)) throw new BadInputError(`\`${field}\` is not an id.`, field);
-  return value ?? undefined;
-}
 
 /** Loads an event visible to the request, or NOT_FOUND. */
-async function mustLoad(ctx: RequestContext, id: string, field = 'id'): Promise<InteractionEvent> {
-  checkId(id, field);
-  const e = await ctx.loaders.interactions.byId.load(id);
-  if (!e) throw new NotFoundError(`No interaction with id ${id}.`);
-  return e;
+function mustLoad(ctx: RequestContext, id: string, field = 'id'): Promise<InteractionEvent> {
+  return loadOrNotFound(ctx.loaders.interactions.byId, id, 'interaction', field);
 }
 
 const ACTIVE = [InteractionStatus.OPEN, InteractionStatus.REPLIED, InteractionStatus.HELD];
 
 export const InteractionService = {
   async replyRules(ctx: RequestContext, tenant: string): Promise<ReplyRuleView[]> {
-    const t = await ctx.tenantByCode(tenant);
-    if (!t) throw new NotFoundError(`No tenant with province code ${tenant}.`);
-    const rules = await ctx.interactions.replyRules(t.id);
+    const rules = await ctx.interactions.replyRules(await ctx.requireTenantId(tenant, 'tenant'));
     return Object.values(InteractionKind).map((kind) => ({
       kind,
       workingDays: replyDays(rules, kind),
@@ -110,18 +102,15 @@ export const InteractionService = {
   },
 
   async interaction(ctx: RequestContext, id: string): Promise<InteractionEvent | null> {
-    if (!UUID_RE.test(id)) return null;
-    return ctx.loaders.interactions.byId.load(id);
+    const key = idOrNull(id);
+    return key ? ctx.loaders.interactions.byId.load(key) : null;
   },
 
   /** The repository filter of an `InteractionFilter` (the GraphQL list and the exports). */
   async listFilter(ctx: RequestContext, filter: InteractionFilter | undefined): Promise<InteractionListFilter> {
     const f: InteractionListFilter = { now: new Date() };
-    if (filter?.tenant) {
-      const t = await ctx.tenantByCode(filter.tenant);
-      f.tenantId = t ? t.id : -1; // an unknown tenant matches nothing
-    }
-    f.unitId = checkId(filter?.unitId, 'filter.unitId');
+    if (filter?.tenant) f.tenantId = await ctx.requireTenantId(filter.tenant, 'filter.tenant');
+    f.unitId = optionalId(filter?.unitId, 'filter.unitId', 'unit id');
     if (filter?.subtree && !f.unitId) throw new BadInputError('`subtree` needs `unitId`.', 'filter.subtree');
     f.subtree = filter?.subtree ?? false;
     if (filter?.kind && filter?.kinds) f.kinds = filter.kinds.filter((k) => k === filter.kind);
@@ -129,7 +118,7 @@ export const InteractionService = {
     else if (filter?.kinds) f.kinds = filter.kinds;
     f.status = filter?.status;
     f.channel = filter?.channel;
-    f.centreId = checkId(filter?.centreId, 'filter.centreId');
+    f.centreId = optionalId(filter?.centreId, 'filter.centreId', 'centre id');
     if (filter?.receivedFrom) f.receivedFrom = startOfShanghaiDay(filter.receivedFrom);
     if (filter?.receivedTo) f.receivedBefore = startOfShanghaiDay(addDays(filter.receivedTo, 1));
     if (filter?.receivedFrom && filter?.receivedTo && filter.receivedTo < filter.receivedFrom) {
@@ -158,12 +147,12 @@ export const InteractionService = {
   async create(ctx: RequestContext, input: CreateInteractionInput): Promise<InteractionEvent> {
     const now = Date.now();
     const { id: tenantId } = await ctx.writeTenant(input.tenant, 'input.tenant');
-    checkId(input.unitId, 'input.unitId');
+    const unitId = requireId(input.unitId, 'input.unitId', 'unit id');
     const errors: { field: string; message: string }[] = [];
     checkEventFields(input, now, (field, message) => errors.push({ field, message }));
     if (errors.length) throw new BadInputError(`input.${errors[0].message}`, `input.${errors[0].field}`);
     const [unit, rules, calendar] = await Promise.all([
-      ctx.loaders.units.byId.load(input.unitId),
+      ctx.loaders.units.byId.load(unitId),
       ctx.interactions.replyRules(tenantId),
       ctx.loaders.calendar.load(tenantId),
     ]);
@@ -213,16 +202,15 @@ export const InteractionService = {
   },
 
   async markDuplicate(ctx: RequestContext, id: string, duplicateOfId: string): Promise<InteractionEvent> {
-    checkId(id, 'id');
-    checkId(duplicateOfId, 'duplicateOfId');
-    if (id === duplicateOfId) throw new BadInputError('An event cannot duplicate itself.', 'duplicateOfId');
-    const [e, original] = await Promise.all([mustLoad(ctx, id), ctx.loaders.interactions.byId.load(duplicateOfId)]);
+    const originalId = requireId(duplicateOfId, 'duplicateOfId');
+    if (requireId(id, 'id') === originalId) throw new BadInputError('An event cannot duplicate itself.', 'duplicateOfId');
+    const [e, original] = await Promise.all([mustLoad(ctx, id), ctx.loaders.interactions.byId.load(originalId)]);
     if (!original || original.tenantId !== e.tenantId) throw new BadInputError(`No interaction ${duplicateOfId} in this event's tenant.`, 'duplicateOfId');
     if (original.status === InteractionStatus.DUPLICATE) {
       throw new BadInputError('That event is itself a duplicate: point to the original.', 'duplicateOfId');
     }
     if (!ACTIVE.includes(e.status)) throw new BadInputError(`A ${e.status} event cannot be marked duplicate; reopen it first.`, 'id', { status: e.status });
-    return step(ctx, e, ACTIVE, { status: InteractionStatus.DUPLICATE, repliedAt: e.repliedAt ?? null, reply: e.reply ?? null, statusReason: null, duplicateOfId });
+    return step(ctx, e, ACTIVE, { status: InteractionStatus.DUPLICATE, repliedAt: e.repliedAt ?? null, reply: e.reply ?? null, statusReason: null, duplicateOfId: original.id });
   },
 
   async reopen(ctx: RequestContext, id: string): Promise<InteractionEvent> {

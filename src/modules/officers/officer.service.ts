@@ -3,7 +3,8 @@ import type { RequestContext } from '../../context';
 import { NotFoundError } from '../../errors';
 import { checkFirst, ConnectionResult, toConnection } from '../../pagination';
 import { OrgUnit } from '../units/org-unit.entity';
-import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit, requireUuid } from '../units/unit-owner';
+import { ownedCursor, ownerFilterOf, refuseNulls, requireNotFutureDate, requireOwnerUnit } from '../units/unit-owner';
+import { loadOrNotFound } from '../../ids';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { AddOfficerInput, OfficerFilter, SetResponsibleDepartmentArgs, UpdateOfficerInput } from './officer.inputs';
 import { OfficerListFilter, OfficerRow, OfficerValues } from './officer.repository';
@@ -81,10 +82,7 @@ export const OfficerService = {
   },
 
   async existing(ctx: RequestContext, id: string): Promise<Officer> {
-    requireUuid(id, 'id', 'officer id');
-    const officer = await ctx.loaders.officers.byId.load(id.toLowerCase());
-    if (!officer) throw new NotFoundError(`No officer with id ${id}.`);
-    return officer;
+    return loadOrNotFound(ctx.loaders.officers.byId, id, 'officer');
   },
 
   async update(ctx: RequestContext, id: string, input: UpdateOfficerInput): Promise<Officer> {

@@ -16,6 +16,7 @@ import type { ReportText } from './report-text.entity';
 import { reportTextKeyId } from './report.repository';
 import { AnnualReport, ReportCell, ReportFigureFormat, ReportParagraph, ReportRow, ReportSection, ReportSectionKey, ReportTable, SaveReportTextInput } from './report.types';
 import { ReportingLevel, type InteractionStats } from '../stats/stats.types';
+import { loadOrNotFound } from '../../ids';
 
 export const MIN_REPORT_YEAR = 1991;
 export const MAX_REPORT_YEAR = 2100;
@@ -142,11 +143,8 @@ function checkYear(year: number, field = 'year'): number {
 }
 
 /** A unit the request can see, by id, or NOT_FOUND. */
-export async function visibleUnitById(ctx: RequestContext, id: string, field: string): Promise<OrgUnit> {
-  if (typeof id !== 'string' || !UUID_RE.test(id)) throw new BadInputError(`\`${field}\` is not a unit id.`, field);
-  const unit = await ctx.loaders.units.byId.load(id.toLowerCase());
-  if (!unit) throw new NotFoundError(`No unit ${id}.`);
-  return unit;
+export function visibleUnitById(ctx: RequestContext, id: string, field: string): Promise<OrgUnit> {
+  return loadOrNotFound(ctx.loaders.units.byId, id, 'unit', field);
 }
 
 interface YearFigures {

@@ -30,7 +30,7 @@ export interface RollupRow {
 const COUNTERS = 7;
 const COUNTER_COLUMNS = Array.from({ length: COUNTERS }, (_, i) => `c${i}`);
 const sums = (alias: string) => Array.from({ length: COUNTERS }, (_, i) => `sum(${alias}.c${i})::float8 as c${i}`).join(', ');
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID_RE } from '../../ids';
 
 /**
  * All reads of `stat_rollup`. Units reach here already resolved through the request's Scope

@@ -11,6 +11,7 @@ import { UUID_RE } from '../units/unit.repository';
 import { addDays, Period, PeriodInput, resolvePeriod } from './period';
 import { Family, G, METRICS, metricKind, nowIso, StatsMetric } from './rollup.groups';
 import type { RollupRow } from './stats.repository';
+import { loadOrNotFound } from '../../ids';
 import {
   ApplicationStats,
   CentreStats,
@@ -222,16 +223,9 @@ export const Figures = {
   },
 };
 
-function checkUnitId(id: string, field: string): string {
-  if (!UUID_RE.test(id)) throw new BadInputError(`\`${field}\` is not a unit id.`, field);
-  return id;
-}
-
 /** A unit the request can see, or NOT_FOUND (an invisible unit is indistinguishable from none). */
-async function visibleUnit(ctx: RequestContext, id: string, field: string): Promise<OrgUnit> {
-  const unit = await ctx.loaders.units.byId.load(checkUnitId(id, field));
-  if (!unit) throw new NotFoundError(`No unit ${id}.`);
-  return unit;
+function visibleUnit(ctx: RequestContext, id: string, field: string): Promise<OrgUnit> {
+  return loadOrNotFound(ctx.loaders.units.byId, id, 'unit', field);
 }
 
 function checkFirstArg(first: number, max: number): void {

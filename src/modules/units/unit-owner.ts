@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../context';
 import { BadInputError } from '../../errors';
+import { optionalId, requireId } from '../../ids';
 import { decodeCursor, encodeCursor } from '../../pagination';
 import { shanghaiDate } from '../calendar/working-calendar';
 import { OrgUnit } from './org-unit.entity';
@@ -12,19 +13,12 @@ import type { OwnedKey, OwnerFilter } from './unit-owner.repository';
  * unit-owner.repository.ts.
  */
 
-/** `value` as a uuid, or BAD_USER_INPUT naming `field`. */
-export function requireUuid(value: string, field: string, what = 'id'): string {
-  if (typeof value !== 'string' || !UUID_RE.test(value)) throw new BadInputError(`\`${field}\` is not a valid ${what}.`, field);
-  return value.toLowerCase();
-}
-
 /**
  * The unit that will own a written row: it must exist (and be visible), and belong to `tenant`
  * when one is given. Otherwise BAD_USER_INPUT naming `field` (e.g. `input.unitId`).
  */
 export async function requireOwnerUnit(ctx: RequestContext, unitId: string, field: string, tenant?: string | null): Promise<OrgUnit> {
-  requireUuid(unitId, field, 'unit id');
-  const unit = await ctx.loaders.units.byId.load(unitId.toLowerCase());
+  const unit = await ctx.loaders.units.byId.load(requireId(unitId, field, 'unit id'));
   if (!unit) throw new BadInputError(`No unit with id ${unitId}.`, field);
   if (tenant !== undefined && tenant !== null) {
     const t = await ctx.tenantByCode(tenant);
@@ -50,7 +44,7 @@ export function requireNotFutureDate(date: string | null | undefined, field: str
 
 /**
  * The owner part of a list filter (`tenant`, `unitId`, `subtree`), checked: an unknown (or
- * invisible) province matches nothing (-1 is no tenant's id); `subtree` needs `unitId`.
+ * invisible) province is BAD_USER_INPUT (`RequestContext.requireTenantId`); `subtree` needs `unitId`.
  */
 export async function ownerFilterOf(
   ctx: RequestContext,
@@ -58,10 +52,10 @@ export async function ownerFilterOf(
 ): Promise<OwnerFilter> {
   if (filter?.subtree && !filter.unitId) throw new BadInputError('`filter.subtree` needs `filter.unitId`.', 'filter.subtree');
   let tenantId: number | undefined;
-  if (filter?.tenant) tenantId = (await ctx.tenantByCode(filter.tenant))?.id ?? -1;
+  if (filter?.tenant) tenantId = await ctx.requireTenantId(filter.tenant, 'filter.tenant');
   return {
     tenantId,
-    unitId: filter?.unitId ? requireUuid(filter.unitId, 'filter.unitId', 'unit id') : undefined,
+    unitId: optionalId(filter?.unitId, 'filter.unitId', 'unit id'),
     subtree: filter?.subtree ?? false,
   };
 }

@@ -6,7 +6,8 @@ import { mapRow, mapRows } from '../../db/rows';
 import { arrayLiteral, preparedRows } from '../../db/sql';
 import type { WalkStep } from './unit.lookahead';
 
-export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { UUID_RE } from '../../ids';
+import { UUID_RE } from '../../ids';
 
 export interface UnitListFilter {
   tenantId?: number;

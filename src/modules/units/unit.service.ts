@@ -6,6 +6,7 @@ import { UnitLevel } from './unit.enums';
 import { UnitFilter } from './unit.inputs';
 import { UnitKey, UnitListFilter, UUID_RE } from './unit.repository';
 import type { WalkStep } from './unit.lookahead';
+import { idOrNull, loadOrNotFound, optionalId } from '../../ids';
 
 const UNITS_CURSOR = 'u';
 const DESCENDANTS_CURSOR = 'd';
@@ -23,12 +24,6 @@ function parseAfter(tag: string, after: string | undefined | null): UnitKey | nu
   return { code, id };
 }
 
-function checkId(value: string | undefined, field: string): string | undefined {
-  if (value !== undefined && value !== null && !UUID_RE.test(value)) {
-    throw new BadInputError(`\`${field}\` is not a unit id.`, field);
-  }
-  return value ?? undefined;
-}
 
 /** Reads of the unit hierarchy: argument checks here, SQL in the repository, batching in loaders. */
 export const UnitService = {
@@ -36,12 +31,11 @@ export const UnitService = {
     if (!id && !code) throw new BadInputError('Pass `id` or `code`.', 'id');
     let tenantId: number | undefined;
     if (tenant) {
-      const t = await ctx.tenantByCode(tenant);
-      if (!t) return null;
-      tenantId = t.id;
+      tenantId = await ctx.requireTenantId(tenant, 'tenant');
     }
     if (id) {
-      const unit = await ctx.loaders.units.byId.load(id);
+      const key = idOrNull(id);
+      const unit = key ? await ctx.loaders.units.byId.load(key) : null;
       if (!unit) return null;
       if (code && unit.code !== code) return null;
       if (tenantId !== undefined && unit.tenantId !== tenantId) return null;
@@ -60,15 +54,11 @@ export const UnitService = {
     const f: UnitListFilter = {
       level: filter?.level,
       kind: filter?.kind,
-      parentId: checkId(filter?.parentId, 'filter.parentId'),
-      ancestorId: checkId(filter?.ancestorId, 'filter.ancestorId'),
+      parentId: optionalId(filter?.parentId, 'filter.parentId', 'unit id'),
+      ancestorId: optionalId(filter?.ancestorId, 'filter.ancestorId', 'unit id'),
       search: filter?.search,
     };
-    if (filter?.tenant) {
-      const t = await ctx.tenantByCode(filter.tenant);
-      // An unknown (or invisible) tenant matches nothing: -1 is no tenant's id.
-      f.tenantId = t ? t.id : -1;
-    }
+    if (filter?.tenant) f.tenantId = await ctx.requireTenantId(filter.tenant, 'filter.tenant');
     return f;
   },
 
@@ -111,11 +101,7 @@ export const UnitService = {
    * old ancestors to the new ones. A division merged into another district is the typical case.
    */
   async move(ctx: RequestContext, id: string, parentId: string): Promise<OrgUnit> {
-    checkId(id, 'id');
-    checkId(parentId, 'parentId');
-    const [unit, parent] = await Promise.all([ctx.loaders.units.byId.load(id), ctx.loaders.units.byId.load(parentId)]);
-    if (!unit) throw new NotFoundError(`No unit with id ${id}.`);
-    if (!parent) throw new NotFoundError(`No unit with id ${parentId}.`);
+    const [unit, parent] = await Promise.all([loadOrNotFound(ctx.loaders.units.byId, id, 'unit'), loadOrNotFound(ctx.loaders.units.byId, parentId, 'unit', 'parentId')]);
     if (parent.tenantId !== unit.tenantId) throw new BadInputError('The new parent belongs to another tenant.', 'parentId');
     if (parent.path.startsWith(unit.path)) throw new BadInputError('A unit cannot move under itself or its own descendant.', 'parentId');
     if (LEVEL_RANK[parent.level] >= LEVEL_RANK[unit.level]) {
@@ -124,7 +110,7 @@ export const UnitService = {
     if (unit.parentId === parent.id) return unit;
     await ctx.units.moveUnder(unit, parent.id);
     ctx.loaders.units.byId.clearAll();
-    return (await ctx.loaders.units.byId.load(id))!;
+    return (await ctx.loaders.units.byId.load(unit.id))!;
   },
 };
 
