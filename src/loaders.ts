@@ -85,3 +85,14 @@ export function byIdLoader<V, Id extends string | number = string>(
     { maxBatchSize: 1000 },
   );
 }
+
+/** Rows grouped by the owner `keyOf` names, in their order: what a grouped loader's `fetch` returns for lists. */
+export function groupBy<V, Id>(rows: readonly V[], keyOf: (row: V) => Id): Map<Id, V[]> {
+  const out = new Map<Id, V[]>();
+  for (const row of rows) {
+    const list = out.get(keyOf(row));
+    if (list) list.push(row);
+    else out.set(keyOf(row), [row]);
+  }
+  return out;
+}

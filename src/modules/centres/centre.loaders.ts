@@ -1,4 +1,4 @@
-import { byIdLoader, groupedLoader } from '../../loaders';
+import { byIdLoader, groupBy, groupedLoader } from '../../loaders';
 import { Centre, CentreCheck } from './centre.entity';
 import { CentreKind, CentreStatus } from './centre.enums';
 import { CentreRepository } from './centre.repository';
@@ -12,16 +12,7 @@ export function createCentreLoaders(repo: CentreRepository) {
     ofUnit: groupedLoader<{ unitId: string; kind: CentreKind | null; status: CentreStatus | null }, Centre[]>({
       groupOf: (k) => `${k.kind ?? '*'}|${k.status ?? '*'}`,
       idOf: (k) => k.unitId,
-      fetch: async (keys) => {
-        const rows = await repo.ofUnits(keys.map((k) => k.unitId), keys[0].kind, keys[0].status);
-        const out = new Map<string, Centre[]>();
-        for (const row of rows) {
-          const list = out.get(row.unitId) ?? [];
-          list.push(row);
-          out.set(row.unitId, list);
-        }
-        return out;
-      },
+      fetch: async (keys) => groupBy(await repo.ofUnits(keys.map((k) => k.unitId), keys[0].kind, keys[0].status), (row) => row.unitId),
       missing: () => [],
     }),
 

@@ -1,4 +1,4 @@
-import { byIdLoader, groupedLoader } from '../../loaders';
+import { byIdLoader, groupBy, groupedLoader } from '../../loaders';
 import { Officer, UnitResponsibility } from './officer.entity';
 import { OfficerRepository } from './officer.repository';
 
@@ -11,16 +11,7 @@ export function createOfficerLoaders(repo: OfficerRepository) {
     ofUnit: groupedLoader<{ unitId: string; activeOnly: boolean }, Officer[]>({
       groupOf: (k) => String(k.activeOnly),
       idOf: (k) => k.unitId,
-      fetch: async (keys) => {
-        const rows = await repo.ofUnits(keys.map((k) => k.unitId), keys[0].activeOnly);
-        const out = new Map<string, Officer[]>();
-        for (const row of rows) {
-          const list = out.get(row.unitId) ?? [];
-          list.push(row);
-          out.set(row.unitId, list);
-        }
-        return out;
-      },
+      fetch: async (keys) => groupBy(await repo.ofUnits(keys.map((k) => k.unitId), keys[0].activeOnly), (row) => row.unitId),
       missing: () => [],
     }),
 
