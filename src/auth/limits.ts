@@ -61,6 +61,10 @@ export class RateLimits {
   ipMiddleware(): RequestHandler {
     return async (req, res, next) => {
       if (!this.perIp) return next();
+      // Mounted in front of several route groups: a request that passes through more than one (the
+      // imports, the final 404) is counted once.
+      if (res.locals.ipCounted) return next();
+      res.locals.ipCounted = true;
       const points = Array.isArray(req.body) ? Math.max(1, req.body.length) : 1;
       try {
         await this.perIp.consume(req.ip ?? req.socket.remoteAddress ?? 'unknown', points);

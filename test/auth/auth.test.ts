@@ -205,6 +205,18 @@ describe('limits per client address, introspection switched off', () => {
     expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
+  it('counts a request once, whichever route group it passes through', async () => {
+    const once = await startTestApp({ seedScale: 0.02, as: null, env: { RATE_LIMIT_PER_IP: '3', SEED_ON_EMPTY: 'false' } });
+    try {
+      // The final 404 sits behind every route group, each with the address limit in front.
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i++) statuses.push((await fetch(`${once.base}/no-such-route`)).status);
+      expect(statuses).toEqual([404, 404, 404, 429]);
+    } finally {
+      await once.close();
+    }
+  });
+
   it('serves neither introspection nor the explorer when INTROSPECTION=false', async () => {
     const other = await startTestApp({ seedScale: 0.02, as: null, env: { INTROSPECTION: 'false', SEED_ON_EMPTY: 'false' } });
     try {
