@@ -13,7 +13,7 @@ import { Migration20261122090000_reports_inspection } from './Migration202611220
 import { Migration20261122080000_rollup_rebuild_fast } from './Migration20261122080000_rollup_rebuild_fast';
 import { Migration20261122090000_item_unit_published } from './Migration20261122090000_item_unit_published';
 import { Migration20261122100000_api_keys } from './Migration20261122100000_api_keys';
-import { OpenDueRowsRestoringDown } from './repairs/open-due-rows-down';
+import { Migration20261122110000_open_due_rows } from './Migration20261122110000_open_due_rows';
 import { Migration20261202110000_hardening } from './Migration20261202110000_hardening';
 import { Migration20261202120000_data_versions } from './Migration20261202120000_data_versions';
 import { Migration20261202130000_external_id_lookup } from './Migration20261202130000_external_id_lookup';
@@ -41,8 +41,7 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261122090000_item_unit_published', class: Migration20261122090000_item_unit_published },
   { name: 'Migration20261122090000_reports_inspection', class: Migration20261122090000_reports_inspection },
   { name: 'Migration20261122100000_api_keys', class: Migration20261122100000_api_keys },
-  // 110000 with the down() that restores what was before it (repairs/open-due-rows-down.ts).
-  { name: 'Migration20261122110000_open_due_rows', class: OpenDueRowsRestoringDown },
+  { name: 'Migration20261122110000_open_due_rows', class: Migration20261122110000_open_due_rows },
   { name: 'Migration20261202110000_hardening', class: Migration20261202110000_hardening },
   { name: 'Migration20261202120000_data_versions', class: Migration20261202120000_data_versions },
   { name: 'Migration20261202130000_external_id_lookup', class: Migration20261202130000_external_id_lookup },

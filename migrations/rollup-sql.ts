@@ -10,8 +10,7 @@
  * test/db/migrations.test.ts checks that the functions of a migrated database are exactly these.
  *
  * History: 070000 built the first version; 080000 replaced `rollup_rebuild`; 110000 keyed group 2
- * as `T|kind` and `D|due|kind` (its builders are 070000's file, frozen since; the version before it
- * is migrations/snapshots/rollups-before-110000.ts).
+ * as `T|kind` and `D|due|kind` (its builders are 070000's file, frozen since).
  */
 
 export const COUNTERS = 7;
