@@ -26,7 +26,7 @@ export async function authenticate(em: EntityManager, headers: Headers, verify: 
     const claims = await verify(m[1]);
     const unit = await ApiKeyRepository.staffUnit(em, claims.tenant, claims.unit);
     if (!unit) throw new UnauthenticatedError(`The token names unit ${claims.unit} of tenant ${claims.tenant}, which does not exist.`);
-    return { kind: 'staff', sub: claims.sub, unit, roles: claims.roles };
+    return { kind: 'staff', sub: claims.sub, unit, roles: claims.roles, lapsesAt: claims.lapsesAt };
   }
   if (apiKey !== undefined) {
     const prefix = apiKeyPrefix(apiKey.trim());

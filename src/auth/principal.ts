@@ -58,7 +58,7 @@ export interface PrincipalUnit {
 
 export type Principal =
   | { kind: 'anonymous' }
-  | { kind: 'staff'; sub: string; unit: PrincipalUnit; roles: Role[] }
+  | { kind: 'staff'; sub: string; unit: PrincipalUnit; roles: Role[]; lapsesAt?: number }
   | { kind: 'key'; keyId: string; prefix: string; unit: PrincipalUnit; scopes: KeyScope[] };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };

@@ -12,6 +12,8 @@ export interface StaffClaims {
   /** Code of the staff member's unit, e.g. "430100". */
   unit: string;
   roles: Role[];
+  /** Set by the verifier: when the token stops being accepted (its `exp` plus the clock skew), in ms. */
+  lapsesAt?: number;
 }
 
 /**
@@ -81,7 +83,7 @@ export function createTokenVerifier(auth: AppConfig['auth'], lifetime: TokenLife
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => (ROLES as readonly string[]).includes(r as string))) {
       throw new UnauthenticatedError(`The token's roles claim must list some of ${ROLES.join(', ')}.`);
     }
-    return { sub, tenant, unit, roles: roles as Role[] };
+    return { sub, tenant, unit, roles: roles as Role[], lapsesAt: (payload.exp + lifetime.clockSkewS) * 1000 };
   };
 }
 

@@ -16,13 +16,13 @@ import { dirname, join } from 'node:path';
  */
 export type TemplateKind = 'schema' | 'demo';
 
-/** The project's root (this file runs from src/db under the tests, from dist/src/db otherwise). */
-function projectRoot(): string {
-  let dir = __dirname;
+/** The nearest directory at or above `dir` holding a package.json. */
+function packageRoot(dir: string): string {
   while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
   return dir;
 }
-const ROOT = projectRoot();
+/** The project's root (this file runs from src/db under the tests, from dist/src/db otherwise). */
+const ROOT = packageRoot(__dirname);
 export const DIR = join(ROOT, 'dist', 'embedded-template');
 export const tarball = (kind: TemplateKind) => join(DIR, `${kind}.tar.gz`);
 export const keyFile = (kind: TemplateKind) => join(DIR, `${kind}.json`);
@@ -30,8 +30,7 @@ export const keyFile = (kind: TemplateKind) => join(DIR, `${kind}.json`);
 /** The PGlite release: a template made by another is never used. */
 function pgliteVersion(): string {
   // The package's own package.json is not exported: found from its entry point.
-  let pkg = dirname(require.resolve('@electric-sql/pglite'));
-  while (!existsSync(join(pkg, 'package.json')) && dirname(pkg) !== pkg) pkg = dirname(pkg);
+  const pkg = packageRoot(dirname(require.resolve('@electric-sql/pglite')));
   return (JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
 }
 

@@ -39,19 +39,6 @@ type ConnectionExtra = {
 /** graphql-ws's close code for a refused or lapsed credential. */
 const FORBIDDEN = 4403;
 
-/** The `exp` of a bearer token the verifier accepted, in ms (it is required and checked there). */
-function expiresAt(headers: Record<string, string | undefined>): number | null {
-  const token = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1];
-  const payload = token?.split('.')[1];
-  if (!payload) return null;
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown }).exp;
-    return typeof exp === 'number' ? exp * 1000 : null;
-  } catch {
-    return null;
-  }
-}
-
 const LIVE_FIELDS = new Set(['statsChanged', 'itemPublished']);
 
 const badInput = (message: string, reason?: string, extra: Record<string, unknown> = {}) =>
@@ -175,11 +162,9 @@ export function startSubscriptionServer(deps: SubscriptionServerDeps): { hub: Li
             let sockets = open.get(credential);
             if (!sockets) open.set(credential, (sockets = new Set()));
             sockets.add(socket);
-            const exp = expiresAt(headers);
-            if (exp !== null) {
-              // When HTTP stops accepting it: at `exp` plus the tolerated clock skew.
-              const lapse = exp + config.limits.clockSkewS * 1000 - Date.now();
-              ctx.extra.expiry = setTimeout(() => socket.close(FORBIDDEN, 'Forbidden: the token has expired'), Math.max(0, lapse));
+            if (principal.kind === 'staff' && principal.lapsesAt !== undefined) {
+              // When HTTP stops accepting the token (the verifier's `exp` plus the clock skew).
+              ctx.extra.expiry = setTimeout(() => socket.close(FORBIDDEN, 'Forbidden: the token has expired'), Math.max(0, principal.lapsesAt - Date.now()));
               ctx.extra.expiry.unref();
             }
             socket.once('close', () => {
