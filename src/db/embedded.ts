@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { pickTemplate, TemplateKind } from './embedded-template';
 
@@ -92,7 +92,8 @@ export async function startEmbedded(dataDir: string | null, opts: { template?: T
       socket: require.resolve('@electric-sql/pglite-socket'),
       tar: require.resolve('tar'),
       dataDir: location ?? null,
-      template: opts.template === false ? null : pickTemplate(opts.template ?? 'schema'),
+      // Only a new store needs one (reading a template's key hashes its sources).
+      template: opts.template === false || (location && existsSync(join(location, 'PG_VERSION'))) ? null : pickTemplate(opts.template ?? 'schema'),
     },
   });
   const { conn, madeFrom } = await new Promise<{ conn: string; madeFrom: TemplateKind | null }>((ok, fail) => {
